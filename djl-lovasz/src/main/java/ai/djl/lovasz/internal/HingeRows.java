@@ -1,0 +1,81 @@
+package ai.djl.lovasz.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Steps 1 and 2 for the Lovász hinge: logits and binary labels to rows of hinge errors
+ * {@code 1 − s·(2y − 1)}, one row per image with {@code perImage}, else one pooled row.
+ */
+public final class HingeRows {
+
+    private HingeRows() {}
+
+    /**
+     * Validates and builds the rows.
+     *
+     * @param logits {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
+     * @param labels 0/1 (or the ignore index) of the same shape, or with/without the size-1 axis 1
+     * @param perImage one row per image instead of one pooled row
+     * @param ignoreIndex the label to ignore, or {@code null}
+     * @return the rows; their losses are averaged with a plain mean
+     */
+    public static RowProblem build(
+            NDArray logits, NDArray labels, boolean perImage, Integer ignoreIndex) {
+        InputChecks.requireFloatAndSameDevice(logits, labels, "logits");
+        Shape shape = logits.getShape();
+        Shape labelShape = labels.getShape();
+        if (shape.dimension() < 1 || !binaryShapesMatch(shape, labelShape)) {
+            throw new IllegalArgumentException(
+                    "labels of shape "
+                            + labelShape
+                            + " do not fit logits of shape "
+                            + shape
+                            + ": expected [B, ...] for both, optionally with a size-1 axis 1 on"
+                            + " either");
+        }
+        InputChecks.requireNonEmpty(logits, "logits");
+        long batch = shape.get(0);
+        long pixels = shape.size() / batch;
+        NDArray flatLabels = InputChecks.integerLabels(labels).reshape(batch, pixels);
+        InputChecks.checkLabelRange(flatLabels, ignoreIndex, 0, 1, "{0, 1}");
+
+        NDArray flatLogits = logits.reshape(batch, pixels);
+        NDArray signs = flatLabels.eq(1).toType(logits.getDataType(), false).mul(2).sub(1);
+        NDArray errors = flatLogits.mul(signs).neg().add(1);
+        NDManager manager = errors.getManager();
+        if (perImage) {
+            return new RowProblem(
+                    errors,
+                    flatLabels.reshape(-1),
+                    manager.arange(0, (int) (batch * pixels), (int) pixels, DataType.INT64)
+                            .reshape(batch, 1),
+                    manager.create(new long[] {1}).reshape(1, 1),
+                    ignoreIndex,
+                    true);
+        }
+        return new RowProblem(
+                errors.reshape(1, batch * pixels),
+                flatLabels.reshape(-1),
+                null,
+                manager.create(new long[] {1}).reshape(1, 1),
+                ignoreIndex,
+                true);
+    }
+
+    /** Same shape, or equal once a size-1 axis 1 is dropped from the longer one. */
+    private static boolean binaryShapesMatch(Shape a, Shape b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        if (a.dimension() == b.dimension() + 1 && a.dimension() >= 2 && a.get(1) == 1) {
+            return InputChecks.withoutAxis(a, 1).equals(b);
+        }
+        if (b.dimension() == a.dimension() + 1 && b.dimension() >= 2 && b.get(1) == 1) {
+            return InputChecks.withoutAxis(b, 1).equals(a);
+        }
+        return false;
+    }
+}

@@ -1,0 +1,68 @@
+package ai.djl.lovasz.internal;
+
+import ai.djl.lovasz.ClassSelection;
+import ai.djl.ndarray.NDArray;
+
+/** The whole pipeline (steps 1 to 5) for each loss, each call in its own NDManager scope. */
+public final class Pipeline {
+
+    private Pipeline() {}
+
+    /**
+     * Lovász-Softmax (Lovász-sigmoid for C = 1).
+     *
+     * @param predictions logits or probabilities with a class axis
+     * @param labels class ids
+     * @param classAxis the class axis
+     * @param fromLogits whether predictions are logits
+     * @param perImage per-image averaging
+     * @param ignoreIndex the ignored label or {@code null}
+     * @param classes the class selection
+     * @return the scalar loss, attached to the predictions' manager
+     */
+    public static NDArray softmax(
+            NDArray predictions,
+            NDArray labels,
+            int classAxis,
+            boolean fromLogits,
+            boolean perImage,
+            Integer ignoreIndex,
+            ClassSelection classes) {
+        return Scoped.compute(
+                () -> {
+                    SoftmaxRows.Rows rows =
+                            SoftmaxRows.build(
+                                    predictions, labels, classAxis, fromLogits, perImage, ignoreIndex);
+                    double[] multiplicities = classes.multiplicities(rows.numClasses());
+                    LovaszKernel.RowLosses losses = LovaszKernel.rowLosses(rows.problem());
+                    return ClassAveraging.average(
+                            losses,
+                            multiplicities,
+                            classes.isPresent(),
+                            rows.groups(),
+                            rows.numClasses());
+                },
+                predictions,
+                labels);
+    }
+
+    /**
+     * Lovász hinge.
+     *
+     * @param logits the logits
+     * @param labels 0/1 labels
+     * @param perImage per-image averaging
+     * @param ignoreIndex the ignored label or {@code null}
+     * @return the scalar loss, attached to the logits' manager
+     */
+    public static NDArray hinge(
+            NDArray logits, NDArray labels, boolean perImage, Integer ignoreIndex) {
+        return Scoped.compute(
+                () ->
+                        LovaszKernel.rowLosses(HingeRows.build(logits, labels, perImage, ignoreIndex))
+                                .losses()
+                                .mean(),
+                logits,
+                labels);
+    }
+}

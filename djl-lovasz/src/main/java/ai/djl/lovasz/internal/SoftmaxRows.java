@@ -1,0 +1,120 @@
+package ai.djl.lovasz.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+
+/**
+ * Steps 1 and 2 for Lovász-Softmax (and Lovász-sigmoid when C = 1): class probabilities to rows
+ * of errors {@code |fg − p|}, one row per class, or per image × class with {@code perImage}.
+ */
+public final class SoftmaxRows {
+
+    private SoftmaxRows() {}
+
+    /**
+     * Validates and builds the rows.
+     *
+     * @param predictions logits or probabilities {@code [B, C, d1, ...]} (class axis anywhere but 0)
+     * @param labels class ids of the prediction shape without the class axis (or with it of size 1)
+     * @param classAxis the class axis, negative counting from the end
+     * @param fromLogits whether predictions are logits (softmax, or sigmoid for C = 1, inside)
+     * @param perImage one row per image × class instead of per class
+     * @param ignoreIndex the label to ignore, or {@code null}
+     * @return the rows, with the batch size and class count
+     */
+    public static Rows build(
+            NDArray predictions,
+            NDArray labels,
+            int classAxis,
+            boolean fromLogits,
+            boolean perImage,
+            Integer ignoreIndex) {
+        InputChecks.requireFloatAndSameDevice(predictions, labels, "predictions");
+        Shape shape = predictions.getShape();
+        if (shape.dimension() < 2) {
+            throw new IllegalArgumentException(
+                    "predictions must be [B, C, ...] with a batch and a class axis, got shape " + shape);
+        }
+        int axis = InputChecks.resolveClassAxis(classAxis, shape);
+        InputChecks.requireNonEmpty(predictions, "predictions");
+        NDArray flatLabels = InputChecks.labelsForClassAxis(shape, axis, labels);
+        int numClasses = Math.toIntExact(shape.get(axis));
+        if (numClasses == 1) {
+            InputChecks.checkLabelRange(
+                    flatLabels, ignoreIndex, 0, 1, "{0, 1} (C = 1: label 1 is the foreground)");
+        } else {
+            InputChecks.checkLabelRange(
+                    flatLabels, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
+        }
+
+        NDArray probas;
+        if (fromLogits) {
+            probas = numClasses == 1 ? Activation.sigmoid(predictions) : predictions.softmax(axis);
+        } else {
+            InputChecks.checkProbabilities(predictions);
+            probas = predictions;
+        }
+        if (axis != 1) {
+            probas = probas.swapAxes(axis, 1);
+        }
+        long batch = shape.get(0);
+        long pixels = shape.size() / (batch * numClasses);
+        probas = probas.reshape(batch, numClasses, pixels);
+
+        NDManager manager = probas.getManager();
+        long[] ids = new long[numClasses];
+        for (int c = 0; c < numClasses; c++) {
+            ids[c] = numClasses == 1 ? 1 : c;
+        }
+        NDArray classIds = manager.create(ids);
+        RowProblem problem;
+        if (perImage) {
+            NDArray foreground =
+                    flatLabels.reshape(batch, 1, pixels).eq(classIds.reshape(1, numClasses, 1));
+            NDArray errors = errors(foreground, probas).reshape(batch * numClasses, pixels);
+            long[] offsets = new long[Math.toIntExact(batch * numClasses)];
+            long[] rowIds = new long[offsets.length];
+            for (int r = 0; r < offsets.length; r++) {
+                offsets[r] = (r / numClasses) * pixels;
+                rowIds[r] = ids[r % numClasses];
+            }
+            problem =
+                    new RowProblem(
+                            errors,
+                            flatLabels.reshape(-1),
+                            manager.create(offsets).reshape(-1, 1),
+                            manager.create(rowIds).reshape(-1, 1),
+                            ignoreIndex,
+                            false);
+        } else {
+            NDArray rowsOfProbas = probas.swapAxes(0, 1).reshape(numClasses, batch * pixels);
+            NDArray pooledLabels = flatLabels.reshape(1, -1);
+            NDArray foreground = pooledLabels.eq(classIds.reshape(numClasses, 1));
+            problem =
+                    new RowProblem(
+                            errors(foreground, rowsOfProbas),
+                            pooledLabels.reshape(-1),
+                            null,
+                            classIds.reshape(numClasses, 1),
+                            ignoreIndex,
+                            false);
+        }
+        return new Rows(problem, perImage ? batch : 1, numClasses);
+    }
+
+    private static NDArray errors(NDArray foreground, NDArray probas) {
+        return foreground.toType(probas.getDataType(), false).sub(probas).abs();
+    }
+
+    /**
+     * Rows with their layout.
+     *
+     * @param problem the rows
+     * @param groups the number of row groups averaged last (B with perImage, else 1)
+     * @param numClasses rows per group
+     */
+    public record Rows(RowProblem problem, long groups, int numClasses) {}
+}
