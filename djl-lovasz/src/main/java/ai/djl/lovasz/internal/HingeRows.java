@@ -50,7 +50,7 @@ public final class HingeRows {
             return new RowProblem(
                     errors,
                     flatLabels.reshape(-1),
-                    manager.arange(0, (int) (batch * pixels), (int) pixels, DataType.INT64)
+                    manager.arange(0, Math.toIntExact(batch * pixels), Math.toIntExact(pixels), DataType.INT64)
                             .reshape(batch, 1),
                     manager.create(new long[] {1}).reshape(1, 1),
                     ignoreIndex,

@@ -58,35 +58,33 @@ public final class SoftmaxRows {
             probas = predictions;
         }
         if (axis != 1) {
-            probas = probas.swapAxes(axis, 1);
+            probas = probas.transpose(classAxisSecond(shape.dimension(), axis));
         }
         long batch = shape.get(0);
         long pixels = shape.size() / (batch * numClasses);
         probas = probas.reshape(batch, numClasses, pixels);
 
         NDManager manager = probas.getManager();
-        long[] ids = new long[numClasses];
-        for (int c = 0; c < numClasses; c++) {
-            ids[c] = numClasses == 1 ? 1 : c;
-        }
-        NDArray classIds = manager.create(ids);
+        // C = 1 is the sigmoid mode: its one row is the foreground label 1.
+        NDArray classIds =
+                numClasses == 1
+                        ? manager.create(new long[] {1})
+                        : manager.arange(0, numClasses, 1, DataType.INT64);
         RowProblem problem;
         if (perImage) {
             NDArray foreground =
                     flatLabels.reshape(batch, 1, pixels).eq(classIds.reshape(1, numClasses, 1));
             NDArray errors = errors(foreground, probas).reshape(batch * numClasses, pixels);
-            long[] offsets = new long[Math.toIntExact(batch * numClasses)];
-            long[] rowIds = new long[offsets.length];
-            for (int r = 0; r < offsets.length; r++) {
-                offsets[r] = (r / numClasses) * pixels;
-                rowIds[r] = ids[r % numClasses];
-            }
+            // Row (b, c) reads the labels of image b and compares them with class c.
+            NDArray imageStarts =
+                    manager.arange(0, Math.toIntExact(batch * pixels), Math.toIntExact(pixels), DataType.INT64)
+                            .reshape(batch, 1);
             problem =
                     new RowProblem(
                             errors,
                             flatLabels.reshape(-1),
-                            manager.create(offsets).reshape(-1, 1),
-                            manager.create(rowIds).reshape(-1, 1),
+                            imageStarts.repeat(1, numClasses).reshape(-1, 1),
+                            classIds.reshape(1, numClasses).repeat(0, batch).reshape(-1, 1),
                             ignoreIndex,
                             false);
         } else {
@@ -103,6 +101,19 @@ public final class SoftmaxRows {
                             false);
         }
         return new Rows(problem, perImage ? batch : 1, numClasses);
+    }
+
+    /** The permutation that moves {@code axis} to position 1 and keeps the others in order. */
+    private static int[] classAxisSecond(int rank, int axis) {
+        int[] order = new int[rank];
+        order[1] = axis;
+        int next = 2;
+        for (int i = 1; i < rank; i++) {
+            if (i != axis) {
+                order[next++] = i;
+            }
+        }
+        return order;
     }
 
     private static NDArray errors(NDArray foreground, NDArray probas) {

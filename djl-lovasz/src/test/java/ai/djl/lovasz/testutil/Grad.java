@@ -23,11 +23,13 @@ public final class Grad {
     /**
      * Evaluates {@code f(x)} and its gradient.
      *
-     * @param x the input (a leaf; its gradient flag is set here)
+     * @param input the input; a fresh leaf copy of it is differentiated, so gradients of
+     *     repeated calls never accumulate
      * @param f the scalar function
      * @return value and gradient
      */
-    public static Grad of(NDArray x, Function<NDArray, NDArray> f) {
+    public static Grad of(NDArray input, Function<NDArray, NDArray> f) {
+        NDArray x = input.duplicate();
         x.setRequiresGradient(true);
         double value;
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -35,7 +37,9 @@ public final class Grad {
             value = toDoubles(loss)[0];
             collector.backward(loss);
         }
-        return new Grad(value, toDoubles(x.getGradient()));
+        Grad result = new Grad(value, toDoubles(x.getGradient()));
+        x.close();
+        return result;
     }
 
     /**
