@@ -42,27 +42,14 @@ public final class HingeRows {
         NDArray flatLabels = InputChecks.integerLabels(labels).reshape(batch, pixels);
         InputChecks.checkLabelRange(flatLabels, ignoreIndex, 0, 1, "{0, 1}");
 
-        NDArray flatLogits = logits.reshape(batch, pixels);
-        NDArray signs = flatLabels.eq(1).toType(logits.getDataType(), false).mul(2).sub(1);
-        NDArray errors = flatLogits.mul(signs).neg().add(1);
-        NDManager manager = errors.getManager();
-        if (perImage) {
-            return new RowProblem(
-                    errors,
-                    flatLabels.reshape(-1),
-                    manager.arange(0, Math.toIntExact(batch * pixels), Math.toIntExact(pixels), DataType.INT64)
-                            .reshape(batch, 1),
-                    manager.create(new long[] {1}).reshape(1, 1),
-                    ignoreIndex,
-                    true);
-        }
-        return new RowProblem(
-                errors.reshape(1, batch * pixels),
-                flatLabels.reshape(-1),
-                null,
-                manager.create(new long[] {1}).reshape(1, 1),
-                ignoreIndex,
-                true);
+        // One row per image, or one pooled row.
+        long rows = perImage ? batch : 1;
+        NDArray rowLabels = flatLabels.reshape(rows, -1);
+        NDArray foreground = rowLabels.eq(1);
+        NDArray signs = foreground.toType(logits.getDataType(), false).muli(2).subi(1);
+        NDArray errors = logits.reshape(rows, -1).mul(signs).neg().add(1);
+        NDArray valid = ignoreIndex == null ? null : rowLabels.neq(ignoreIndex);
+        return new RowProblem(errors, foreground, valid, true);
     }
 
     /** Same shape, or equal once a size-1 axis 1 is dropped from the longer one. */

@@ -12,16 +12,19 @@ import ai.djl.nn.Activation;
  * Jaccard gradient of the sorted ground truth, then one dot product per row.
  *
  * <p>For a row sorted by decreasing error with 0/1 ground truth {@code g} and validity {@code v}
- * (ignored pixels have {@code v = 0}), let {@code F = Σ g·v}, {@code fg_k = Σ_{j≤k} g_j·v_j} and
+ * (ignored pixels have {@code v = 0}), let {@code F = Σ g·v}, {@code f_k = Σ_{j≤k} g_j·v_j} and
  * {@code n_k = Σ_{j≤k} v_j}. The Jaccard loss of the first k pixels is
  *
  * <pre>
- *   J_k = 1 − (F − fg_k) / (F + n_k − fg_k) = n_k / max(F + n_k − fg_k, 1)
+ *   J_k = 1 − (F − f_k) / (F + n_k − f_k) = n_k / u_k,   u_k = F + n_k − f_k  (J = 0 where u = 0)
  * </pre>
  *
  * <p>and the Lovász weights are {@code w_k = J_k − J_{k−1}} with {@code J_0 = 0}. An ignored
  * pixel leaves every count unchanged, so its weight is exactly 0 wherever the sort puts it.
  * Counts are exact: float32 while {@code N < 2^24}, float64 beyond (and for float64 inputs).
+ *
+ * <p>Cost: one argSort of {@code [R, N]}, three {@code take}s, one cumulative sum (two with an
+ * ignore index) and a handful of in-place elementwise passes; the weights reuse two buffers.
  */
 public final class LovaszKernel {
 
@@ -43,33 +46,34 @@ public final class LovaszKernel {
         long numRows = errors.getShape().get(0);
         long length = errors.getShape().get(1);
 
-        // Descending order = ascending order of the negated keys (no flip copy).
-        NDArray perm = errors.stopGradient().neg().argSort(1, true).toType(DataType.INT64, false);
-        NDArray rowStarts =
-                manager.arange(0, (int) numRows, 1, DataType.INT64).mul(length).reshape(numRows, 1);
-        NDArray sortedErrors = errors.take(perm.add(rowStarts));
-
-        NDArray labelIndex = rows.labelOffsets() == null ? perm : perm.add(rows.labelOffsets());
-        NDArray sortedLabels = rows.labels().take(labelIndex);
-        NDArray valid = rows.ignoreIndex() == null ? null : sortedLabels.neq(rows.ignoreIndex());
-        NDArray foreground = sortedLabels.eq(rows.classIds());
-        if (valid != null) {
+        // Descending order = ascending order of the negated keys (no flip copy). The permutation
+        // becomes a flat index into the [R, N] arrays in place.
+        NDArray flat = errors.stopGradient().neg().argSort(1, true).toType(DataType.INT64, false);
+        flat.addi(manager.arange(0, Math.toIntExact(numRows), 1, DataType.INT64).muli(length).reshape(numRows, 1));
+        NDArray sortedErrors = errors.take(flat);
+        NDArray foreground = rows.foreground().take(flat);
+        NDArray valid = null;
+        if (rows.valid() != null) {
+            valid = rows.valid().take(flat);
             foreground = foreground.logicalAnd(valid);
             // An ignored pixel's weight is 0; keep a non-finite error there from making 0·Inf.
             sortedErrors = NDArrays.where(valid, sortedErrors, sortedErrors.zerosLike());
         }
+        flat.close();
         if (rows.relu()) {
             sortedErrors = Activation.relu(sortedErrors);
         }
 
-        DataType countType = countType(errors.getDataType(), length);
-        JaccardWeights weights = lovaszWeights(foreground, valid, countType);
+        JaccardWeights weights =
+                lovaszWeights(foreground, valid, countType(errors.getDataType(), length));
         NDArray w = weights.weights();
         if (w.getDataType() != errors.getDataType()) {
             w = w.toType(errors.getDataType(), false);
         }
-        NDArray loss = sortedErrors.mul(w).sum(new int[] {1});
-        return new RowLosses(loss, weights.foregroundCounts().reshape(numRows));
+        // One batched dot product per row: [R, 1, N] x [R, N, 1].
+        NDArray loss =
+                sortedErrors.reshape(numRows, 1, length).matMul(w.reshape(numRows, length, 1));
+        return new RowLosses(loss.reshape(numRows), weights.foregroundCounts().reshape(numRows));
     }
 
     /**
@@ -85,27 +89,32 @@ public final class LovaszKernel {
     public static JaccardWeights lovaszWeights(
             NDArray sortedForeground, NDArray sortedValid, DataType countType) {
         NDManager manager = sortedForeground.getManager();
-        long length = sortedForeground.getShape().get(1);
-        NDArray fg = sortedForeground.toType(countType, false);
-        NDArray cumFg = fg.cumSum(1);
-        NDArray total = cumFg.get(new NDIndex(":, " + (length - 1) + ":"));
-        NDArray valid;
-        NDArray cumValid;
+        int length = Math.toIntExact(sortedForeground.getShape().get(1));
+        // Two [R, N] buffers of our own, updated in place: fg becomes u_{k-1}, cumFg becomes u_k.
+        NDArray fg = sortedForeground.toType(countType, true);
+        NDArray union = fg.cumSum(1);
+        NDArray total = union.get(new NDIndex(":, " + (length - 1) + ":")).duplicate();
+        NDArray count;
+        NDArray prevCount;
         if (sortedValid == null) {
-            valid = null;
-            cumValid = manager.arange(1, (int) length + 1, 1, countType);
+            count = manager.arange(1, length + 1, 1, countType);
+            prevCount = manager.arange(0, length, 1, countType);
+            union.negi().addi(total).addi(count);
+            fg.addi(union).subi(1);
         } else {
-            valid = sortedValid.toType(countType, false);
-            cumValid = valid.cumSum(1);
+            NDArray valid = sortedValid.toType(countType, true);
+            count = valid.cumSum(1);
+            union.negi().addi(total).addi(count);
+            fg.addi(union).subi(valid);
+            prevCount = valid.negi().addi(count);
+            // u_k = 0 only where n_k = 0; there J_k = 0, so any non-zero divisor will do.
+            union.addi(count.eq(0).toType(countType, false));
         }
-        // union_k = F + (pixels so far that are not foreground)
-        NDArray union = total.add(cumValid).sub(cumFg);
-        NDArray jaccard = cumValid.div(union.maximum(1));
-        // The same counts one pixel earlier: n_{k-1} = n_k − v_k, union_{k-1} = union_k − (v_k − g_k)
-        NDArray prevValid = valid == null ? cumValid.sub(1) : cumValid.sub(valid);
-        NDArray background = valid == null ? fg.neg().add(1) : valid.sub(fg);
-        NDArray prevJaccard = prevValid.div(union.sub(background).maximum(1));
-        return new JaccardWeights(jaccard.sub(prevJaccard), total);
+        NDArray prevUnion = fg;
+        prevUnion.addi(prevCount.eq(0).toType(countType, false));
+        NDArray jaccard = union.powi(-1).muli(count);
+        NDArray prevJaccard = prevUnion.powi(-1).muli(prevCount);
+        return new JaccardWeights(jaccard.subi(prevJaccard), total);
     }
 
     /**

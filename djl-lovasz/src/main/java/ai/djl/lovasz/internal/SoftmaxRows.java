@@ -72,33 +72,29 @@ public final class SoftmaxRows {
                         : manager.arange(0, numClasses, 1, DataType.INT64);
         RowProblem problem;
         if (perImage) {
+            // Row (b, c): image b's pixels against class c.
+            NDArray imageLabels = flatLabels.reshape(batch, 1, pixels);
             NDArray foreground =
-                    flatLabels.reshape(batch, 1, pixels).eq(classIds.reshape(1, numClasses, 1));
-            NDArray errors = errors(foreground, probas).reshape(batch * numClasses, pixels);
-            // Row (b, c) reads the labels of image b and compares them with class c.
-            NDArray imageStarts =
-                    manager.arange(0, Math.toIntExact(batch * pixels), Math.toIntExact(pixels), DataType.INT64)
-                            .reshape(batch, 1);
-            problem =
-                    new RowProblem(
-                            errors,
-                            flatLabels.reshape(-1),
-                            imageStarts.repeat(1, numClasses).reshape(-1, 1),
-                            classIds.reshape(1, numClasses).repeat(0, batch).reshape(-1, 1),
-                            ignoreIndex,
-                            false);
+                    imageLabels.eq(classIds.reshape(1, numClasses, 1)).reshape(batch * numClasses, pixels);
+            NDArray valid =
+                    ignoreIndex == null
+                            ? null
+                            : imageLabels
+                                    .neq(ignoreIndex)
+                                    .broadcast(batch, numClasses, pixels)
+                                    .reshape(batch * numClasses, pixels);
+            NDArray errors = errors(foreground, probas.reshape(batch * numClasses, pixels));
+            problem = new RowProblem(errors, foreground, valid, false);
         } else {
-            NDArray rowsOfProbas = probas.swapAxes(0, 1).reshape(numClasses, batch * pixels);
-            NDArray pooledLabels = flatLabels.reshape(1, -1);
+            // Row c: every pixel of the batch against class c.
+            NDArray pooledLabels = flatLabels.reshape(1, batch * pixels);
             NDArray foreground = pooledLabels.eq(classIds.reshape(numClasses, 1));
-            problem =
-                    new RowProblem(
-                            errors(foreground, rowsOfProbas),
-                            pooledLabels.reshape(-1),
-                            null,
-                            classIds.reshape(numClasses, 1),
-                            ignoreIndex,
-                            false);
+            NDArray valid =
+                    ignoreIndex == null
+                            ? null
+                            : pooledLabels.neq(ignoreIndex).broadcast(numClasses, batch * pixels);
+            NDArray rowsOfProbas = probas.swapAxes(0, 1).reshape(numClasses, batch * pixels);
+            problem = new RowProblem(errors(foreground, rowsOfProbas), foreground, valid, false);
         }
         return new Rows(problem, perImage ? batch : 1, numClasses);
     }
