@@ -122,7 +122,7 @@ public final class Lovasz {
                     long length = rows.getShape().get(1);
                     DataType type =
                             LovaszKernel.countType(sortedForeground.getDataType(), length);
-                    NDArray weights = LovaszKernel.lovaszWeights(rows, null, type).weights();
+                    NDArray weights = LovaszKernel.lovaszWeights(rows, null, type);
                     return flat ? weights.reshape(-1) : weights;
                 },
                 sortedForeground);

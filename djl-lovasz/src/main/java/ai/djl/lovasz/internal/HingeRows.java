@@ -46,10 +46,17 @@ public final class HingeRows {
         long rows = perImage ? batch : 1;
         NDArray rowLabels = flatLabels.reshape(rows, -1);
         NDArray foreground = rowLabels.eq(1);
-        NDArray signs = foreground.toType(logits.getDataType(), false).muli(2).subi(1);
-        NDArray errors = logits.reshape(rows, -1).mul(signs).neg().add(1);
+        NDArray values = logits.reshape(rows, -1);
+        // keys = −(1 − s·x) = s·x − 1 with s = 2fg − 1, detached
+        NDArray keys =
+                foreground
+                        .toType(logits.getDataType(), true)
+                        .muli(2)
+                        .subi(1)
+                        .muli(values.stopGradient())
+                        .subi(1);
         NDArray valid = ignoreIndex == null ? null : rowLabels.neq(ignoreIndex);
-        return new RowProblem(errors, foreground, valid, true);
+        return new RowProblem(values, keys, foreground, valid, RowProblem.ErrorKind.HINGE);
     }
 
     /** Same shape, or equal once a size-1 axis 1 is dropped from the longer one. */

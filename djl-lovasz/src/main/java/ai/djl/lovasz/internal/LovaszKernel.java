@@ -1,11 +1,9 @@
 package ai.djl.lovasz.internal;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Activation;
 
 /**
  * Steps 3 and 4 of the pipeline, shared by every variant: one sort of all rows, then the
@@ -23,8 +21,9 @@ import ai.djl.nn.Activation;
  * pixel leaves every count unchanged, so its weight is exactly 0 wherever the sort puts it.
  * Counts are exact: float32 while {@code N < 2^24}, float64 beyond (and for float64 inputs).
  *
- * <p>Cost: one argSort of {@code [R, N]}, three {@code take}s, one cumulative sum (two with an
- * ignore index) and a handful of in-place elementwise passes; the weights reuse two buffers.
+ * <p>Cost: one argSort of {@code [R, N]}, two or three {@code take}s (values, ground truth,
+ * validity), one cumulative sum (two with an ignore index) and a handful of in-place elementwise
+ * passes; the weights reuse two buffers.
  */
 public final class LovaszKernel {
 
@@ -36,44 +35,68 @@ public final class LovaszKernel {
     /**
      * Sorts every row once and returns the Lovász loss of each row.
      *
+     * <p>The errors are piecewise linear in the values: {@code e_k = a_k·v_k + b_k} with constants
+     * {@code a, b} fixed by the ground truth (and, for the hinge, by the sign of the error). So the
+     * loss {@code Σ_k w_k·e_(k)} is computed as {@code Σ_k (w_k·a_k)·v_(k) + Σ_k w_k·b_k}: autograd
+     * sees one {@code take} of the values and one dot product, and nothing else.
+     *
      * @param rows the rows (see {@link RowProblem})
-     * @return the loss of each row {@code [R]}, differentiable through the errors, and the count
-     *     of valid foreground pixels of each row {@code [R]} (a constant)
+     * @return the loss of each row {@code [R]}, differentiable through the values
      */
-    public static RowLosses rowLosses(RowProblem rows) {
-        NDArray errors = rows.errors();
-        NDManager manager = errors.getManager();
-        long numRows = errors.getShape().get(0);
-        long length = errors.getShape().get(1);
+    public static NDArray rowLosses(RowProblem rows) {
+        NDArray values = rows.values();
+        NDManager manager = values.getManager();
+        long numRows = values.getShape().get(0);
+        long length = values.getShape().get(1);
+        DataType valueType = values.getDataType();
+        DataType countType = countType(valueType, length);
 
-        // Descending order = ascending order of the negated keys (no flip copy). The permutation
-        // becomes a flat index into the [R, N] arrays in place.
-        NDArray flat = errors.stopGradient().neg().argSort(1, true).toType(DataType.INT64, false);
-        flat.addi(manager.arange(0, Math.toIntExact(numRows), 1, DataType.INT64).muli(length).reshape(numRows, 1));
-        NDArray sortedErrors = errors.take(flat);
+        // Ascending keys = descending errors (no flip copy). The permutation becomes a flat index
+        // into the [R, N] arrays, in place.
+        NDArray flat = rows.keys().argSort(1, true).toType(DataType.INT64, false);
+        flat.addi(
+                manager.arange(0, Math.toIntExact(numRows), 1, DataType.INT64)
+                        .muli(length)
+                        .reshape(numRows, 1));
+        NDArray sortedValues = values.take(flat);
         NDArray foreground = rows.foreground().take(flat);
         NDArray valid = null;
         if (rows.valid() != null) {
             valid = rows.valid().take(flat);
             foreground = foreground.logicalAnd(valid);
-            // An ignored pixel's weight is 0; keep a non-finite error there from making 0·Inf.
-            sortedErrors = NDArrays.where(valid, sortedErrors, sortedErrors.zerosLike());
         }
         flat.close();
-        if (rows.relu()) {
-            sortedErrors = Activation.relu(sortedErrors);
-        }
 
-        JaccardWeights weights =
-                lovaszWeights(foreground, valid, countType(errors.getDataType(), length));
-        NDArray w = weights.weights();
-        if (w.getDataType() != errors.getDataType()) {
-            w = w.toType(errors.getDataType(), false);
+        NDArray weights = lovaszWeights(foreground, valid, countType);
+        // slope a and offset b of each sorted error, in the count type
+        NDArray slope = foreground.toType(countType, true);
+        NDArray constant;
+        if (rows.errors() == RowProblem.ErrorKind.ABSOLUTE) {
+            // fg: e = 1 − p (a = −1, b = 1); background: e = p (a = 1, b = 0)
+            constant = rowDot(weights, slope);
+            slope.muli(-2).addi(1);
+        } else {
+            // s = 2fg − 1; active where 1 − s·v > 0: a = −s, b = 1; inactive: a = b = 0
+            slope.muli(2).subi(1);
+            NDArray v = sortedValues.stopGradient();
+            NDArray signedValues = slope.mul(v.getDataType() == countType ? v : v.toType(countType, false));
+            NDArray active = signedValues.lt(1).toType(countType, false);
+            constant = rowDot(weights, active);
+            slope.muli(active).negi();
         }
-        // One batched dot product per row: [R, 1, N] x [R, N, 1].
-        NDArray loss =
-                sortedErrors.reshape(numRows, 1, length).matMul(w.reshape(numRows, length, 1));
-        return new RowLosses(loss.reshape(numRows), weights.foregroundCounts().reshape(numRows));
+        NDArray gradient = weights.muli(slope);
+        if (countType != valueType) {
+            gradient = gradient.toType(valueType, false);
+            constant = constant.toType(valueType, false);
+        }
+        return rowDot(sortedValues, gradient).add(constant);
+    }
+
+    /** {@code Σ_k a[r, k]·b[r, k]} for every row: one batched matrix product. */
+    private static NDArray rowDot(NDArray a, NDArray b) {
+        long rows = a.getShape().get(0);
+        long length = a.getShape().get(1);
+        return a.reshape(rows, 1, length).matMul(b.reshape(rows, length, 1)).reshape(rows);
     }
 
     /**
@@ -84,13 +107,13 @@ public final class LovaszKernel {
      *     0 where {@code sortedValid} is 0
      * @param sortedValid boolean or 0/1 {@code [R, N]}, or {@code null} when no pixel is ignored
      * @param countType FLOAT32 or FLOAT64, the type that counts and weights are computed in
-     * @return the weights {@code [R, N]} and the foreground count of each row {@code [R, 1]}
+     * @return the weights {@code [R, N]} in the count type
      */
-    public static JaccardWeights lovaszWeights(
+    public static NDArray lovaszWeights(
             NDArray sortedForeground, NDArray sortedValid, DataType countType) {
         NDManager manager = sortedForeground.getManager();
         int length = Math.toIntExact(sortedForeground.getShape().get(1));
-        // Two [R, N] buffers of our own, updated in place: fg becomes u_{k-1}, cumFg becomes u_k.
+        // Two [R, N] buffers updated in place: fg becomes u_{k−1}, its cumulative sum u_k.
         NDArray fg = sortedForeground.toType(countType, true);
         NDArray union = fg.cumSum(1);
         NDArray total = union.get(new NDIndex(":, " + (length - 1) + ":")).duplicate();
@@ -100,21 +123,21 @@ public final class LovaszKernel {
             count = manager.arange(1, length + 1, 1, countType);
             prevCount = manager.arange(0, length, 1, countType);
             union.negi().addi(total).addi(count);
-            fg.addi(union).subi(1);
+            // u_{k−1} = u_k − 1 + g_k; it is 0 only at k = 1 of a row without foreground, where
+            // n_0 = 0 too: make that divisor 1 (J_0 = 0 either way).
+            fg.addi(union).subi(1).addi(prevCount.eq(0).toType(countType, false));
         } else {
             NDArray valid = sortedValid.toType(countType, true);
             count = valid.cumSum(1);
             union.negi().addi(total).addi(count);
             fg.addi(union).subi(valid);
             prevCount = valid.negi().addi(count);
-            // u_k = 0 only where n_k = 0; there J_k = 0, so any non-zero divisor will do.
-            union.addi(count.eq(0).toType(countType, false));
+            // u = 0 only where n = 0 (nothing valid yet), and there J = 0: any divisor ≥ 1 will do.
+            union = union.maximum(1);
+            fg = fg.maximum(1);
         }
-        NDArray prevUnion = fg;
-        prevUnion.addi(prevCount.eq(0).toType(countType, false));
-        NDArray jaccard = union.powi(-1).muli(count);
-        NDArray prevJaccard = prevUnion.powi(-1).muli(prevCount);
-        return new JaccardWeights(jaccard.subi(prevJaccard), total);
+        NDArray jaccard = count.div(union);
+        return jaccard.subi(prevCount.div(fg));
     }
 
     /**
@@ -129,20 +152,4 @@ public final class LovaszKernel {
                 ? DataType.FLOAT64
                 : DataType.FLOAT32;
     }
-
-    /**
-     * Lovász weights and foreground totals of sorted rows.
-     *
-     * @param weights {@code [R, N]}
-     * @param foregroundCounts {@code [R, 1]}
-     */
-    public record JaccardWeights(NDArray weights, NDArray foregroundCounts) {}
-
-    /**
-     * Per-row losses and foreground counts.
-     *
-     * @param losses {@code [R]}, differentiable
-     * @param foregroundCounts {@code [R]}, in the count type
-     */
-    public record RowLosses(NDArray losses, NDArray foregroundCounts) {}
 }

@@ -32,15 +32,15 @@ public final class Pipeline {
                 () -> {
                     SoftmaxRows.Rows rows =
                             SoftmaxRows.build(
-                                    predictions, labels, classAxis, fromLogits, perImage, ignoreIndex);
-                    double[] multiplicities = classes.multiplicities(rows.numClasses());
-                    LovaszKernel.RowLosses losses = LovaszKernel.rowLosses(rows.problem());
-                    return ClassAveraging.average(
-                            losses,
-                            multiplicities,
-                            classes.isPresent(),
-                            rows.groups(),
-                            rows.numClasses());
+                                    predictions,
+                                    labels,
+                                    classAxis,
+                                    fromLogits,
+                                    perImage,
+                                    ignoreIndex,
+                                    classes);
+                    return weightedSum(
+                            LovaszKernel.rowLosses(rows.problem()), rows.weights().coefficients());
                 },
                 predictions,
                 labels);
@@ -58,11 +58,20 @@ public final class Pipeline {
     public static NDArray hinge(
             NDArray logits, NDArray labels, boolean perImage, Integer ignoreIndex) {
         return Scoped.compute(
-                () ->
-                        LovaszKernel.rowLosses(HingeRows.build(logits, labels, perImage, ignoreIndex))
-                                .losses()
-                                .mean(),
+                () -> {
+                    NDArray losses =
+                            LovaszKernel.rowLosses(HingeRows.build(logits, labels, perImage, ignoreIndex));
+                    return weightedSum(
+                            losses,
+                            RowWeights.mean(Math.toIntExact(losses.getShape().get(0))).coefficients());
+                },
                 logits,
                 labels);
+    }
+
+    /** {@code Σ_r coefficients_r · losses_r} as a scalar of the losses' type. */
+    private static NDArray weightedSum(NDArray losses, double[] coefficients) {
+        NDArray c = losses.getManager().create(coefficients).toType(losses.getDataType(), false);
+        return losses.mul(c).sum();
     }
 }

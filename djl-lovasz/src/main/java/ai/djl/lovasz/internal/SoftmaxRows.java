@@ -1,7 +1,9 @@
 package ai.djl.lovasz.internal;
 
+import ai.djl.lovasz.ClassSelection;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -9,6 +11,8 @@ import ai.djl.nn.Activation;
 /**
  * Steps 1 and 2 for Lovász-Softmax (and Lovász-sigmoid when C = 1): class probabilities to rows
  * of errors {@code |fg − p|}, one row per class, or per image × class with {@code perImage}.
+ * Rows that cannot contribute (classes outside the selection, absent classes with PRESENT) are
+ * dropped before any error is computed, so the sort only sees rows that count.
  */
 public final class SoftmaxRows {
 
@@ -23,7 +27,8 @@ public final class SoftmaxRows {
      * @param fromLogits whether predictions are logits (softmax, or sigmoid for C = 1, inside)
      * @param perImage one row per image × class instead of per class
      * @param ignoreIndex the label to ignore, or {@code null}
-     * @return the rows, with the batch size and class count
+     * @param classes the class selection
+     * @return the rows and their weights
      */
     public static Rows build(
             NDArray predictions,
@@ -31,7 +36,8 @@ public final class SoftmaxRows {
             int classAxis,
             boolean fromLogits,
             boolean perImage,
-            Integer ignoreIndex) {
+            Integer ignoreIndex,
+            ClassSelection classes) {
         InputChecks.requireFloatAndSameDevice(predictions, labels, "predictions");
         Shape shape = predictions.getShape();
         if (shape.dimension() < 2) {
@@ -42,6 +48,7 @@ public final class SoftmaxRows {
         InputChecks.requireNonEmpty(predictions, "predictions");
         NDArray flatLabels = InputChecks.labelsForClassAxis(shape, axis, labels);
         int numClasses = Math.toIntExact(shape.get(axis));
+        double[] multiplicities = classes.multiplicities(numClasses);
         if (numClasses == 1) {
             InputChecks.checkLabelRange(
                     flatLabels, ignoreIndex, 0, 1, "{0, 1} (C = 1: label 1 is the foreground)");
@@ -64,39 +71,74 @@ public final class SoftmaxRows {
         long pixels = shape.size() / (batch * numClasses);
         probas = probas.reshape(batch, numClasses, pixels);
 
+        // Rows are grouped as [groups × classes]: per image, or one group of all pixels.
+        int groups = perImage ? Math.toIntExact(batch) : 1;
+        long length = perImage ? pixels : batch * pixels;
         NDManager manager = probas.getManager();
         // C = 1 is the sigmoid mode: its one row is the foreground label 1.
         NDArray classIds =
                 numClasses == 1
                         ? manager.create(new long[] {1})
                         : manager.arange(0, numClasses, 1, DataType.INT64);
-        RowProblem problem;
-        if (perImage) {
-            // Row (b, c): image b's pixels against class c.
-            NDArray imageLabels = flatLabels.reshape(batch, 1, pixels);
-            NDArray foreground =
-                    imageLabels.eq(classIds.reshape(1, numClasses, 1)).reshape(batch * numClasses, pixels);
-            NDArray valid =
-                    ignoreIndex == null
-                            ? null
-                            : imageLabels
-                                    .neq(ignoreIndex)
-                                    .broadcast(batch, numClasses, pixels)
-                                    .reshape(batch * numClasses, pixels);
-            NDArray errors = errors(foreground, probas.reshape(batch * numClasses, pixels));
-            problem = new RowProblem(errors, foreground, valid, false);
-        } else {
-            // Row c: every pixel of the batch against class c.
-            NDArray pooledLabels = flatLabels.reshape(1, batch * pixels);
-            NDArray foreground = pooledLabels.eq(classIds.reshape(numClasses, 1));
-            NDArray valid =
-                    ignoreIndex == null
-                            ? null
-                            : pooledLabels.neq(ignoreIndex).broadcast(numClasses, batch * pixels);
-            NDArray rowsOfProbas = probas.swapAxes(0, 1).reshape(numClasses, batch * pixels);
-            problem = new RowProblem(errors(foreground, rowsOfProbas), foreground, valid, false);
+        NDArray groupLabels = flatLabels.reshape(groups, 1, length);
+        NDArray valid = ignoreIndex == null ? null : groupLabels.neq(ignoreIndex);
+        NDArray foreground =
+                groupLabels.eq(classIds.reshape(1, numClasses, 1)).reshape(groups * numClasses, length);
+
+        boolean[] present = null;
+        if (classes.isPresent()) {
+            NDArray counted =
+                    valid == null
+                            ? foreground
+                            : foreground.reshape(groups, numClasses, length).logicalAnd(valid);
+            present = counted.max(new int[] {-1}).toBooleanArray();
         }
-        return new Rows(problem, perImage ? batch : 1, numClasses);
+        RowWeights weights = RowWeights.classAverage(multiplicities, present, groups);
+
+        NDArray rowProbas;
+        NDArray rowValid = null;
+        if (weights.allRows()) {
+            rowProbas = perImage ? probas : probas.swapAxes(0, 1);
+            if (valid != null) {
+                rowValid = valid.broadcast(groups, numClasses, length);
+            }
+        } else {
+            NDArray rows = manager.create(weights.rows());
+            foreground = foreground.get(new NDIndex("{}", rows));
+            if (perImage) {
+                rowProbas = probas.reshape(groups * numClasses, length).get(new NDIndex("{}", rows));
+            } else {
+                rowProbas = probas.get(new NDIndex(":, {}", rows)).swapAxes(0, 1);
+            }
+            if (valid != null) {
+                // The group (image) of each kept row.
+                NDArray rowGroups = manager.create(groupsOf(weights.rows(), numClasses));
+                rowValid = valid.reshape(groups, length).get(new NDIndex("{}", rowGroups));
+            }
+        }
+        long numRows = foreground.getShape().get(0);
+        rowProbas = rowProbas.reshape(numRows, length);
+        if (rowValid != null) {
+            rowValid = rowValid.reshape(numRows, length);
+        }
+        // keys = −|fg − p|, detached
+        NDArray keys =
+                foreground
+                        .toType(rowProbas.getDataType(), true)
+                        .subi(rowProbas.stopGradient())
+                        .abs()
+                        .negi();
+        return new Rows(
+                new RowProblem(rowProbas, keys, foreground, rowValid, RowProblem.ErrorKind.ABSOLUTE),
+                weights);
+    }
+
+    private static long[] groupsOf(long[] rows, int numClasses) {
+        long[] groups = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            groups[i] = rows[i] / numClasses;
+        }
+        return groups;
     }
 
     /** The permutation that moves {@code axis} to position 1 and keeps the others in order. */
@@ -112,16 +154,11 @@ public final class SoftmaxRows {
         return order;
     }
 
-    private static NDArray errors(NDArray foreground, NDArray probas) {
-        return foreground.toType(probas.getDataType(), false).sub(probas).abs();
-    }
-
     /**
-     * Rows with their layout.
+     * Rows with their weights.
      *
-     * @param problem the rows
-     * @param groups the number of row groups averaged last (B with perImage, else 1)
-     * @param numClasses rows per group
+     * @param problem the rows that take part
+     * @param weights which rows of {@code [groups × classes]} they are, and their coefficients
      */
-    public record Rows(RowProblem problem, long groups, int numClasses) {}
+    public record Rows(RowProblem problem, RowWeights weights) {}
 }
