@@ -49,12 +49,12 @@ public final class HingeRows {
         NDArray values = logits.reshape(rows, -1);
         // keys = −(1 − s·x) = s·x − 1 with s = 2fg − 1, detached
         NDArray keys =
-                foreground
-                        .toType(logits.getDataType(), true)
-                        .muli(2)
-                        .subi(1)
-                        .muli(values.stopGradient())
-                        .subi(1);
+                Scratch.of(foreground.toType(logits.getDataType(), true))
+                        .mul(2)
+                        .sub(1)
+                        .mul(values.stopGradient())
+                        .sub(1)
+                        .get();
         NDArray valid = ignoreIndex == null ? null : rowLabels.neq(ignoreIndex);
         return new RowProblem(values, keys, foreground, valid, RowProblem.ErrorKind.HINGE);
     }

@@ -53,11 +53,14 @@ public final class LovaszKernel {
 
         // Ascending keys = descending errors (no flip copy). The permutation becomes a flat index
         // into the [R, N] arrays, in place.
-        NDArray flat = rows.keys().argSort(1, true).toType(DataType.INT64, false);
-        flat.addi(
+        NDArray rowStarts =
                 manager.arange(0, Math.toIntExact(numRows), 1, DataType.INT64)
-                        .muli(length)
-                        .reshape(numRows, 1));
+                        .mul(length)
+                        .reshape(numRows, 1);
+        NDArray flat =
+                Scratch.of(rows.keys().argSort(1, true).toType(DataType.INT64, false))
+                        .add(rowStarts)
+                        .get();
         NDArray sortedValues = values.take(flat);
         NDArray foreground = rows.foreground().take(flat);
         NDArray valid = null;
@@ -69,22 +72,25 @@ public final class LovaszKernel {
 
         NDArray weights = lovaszWeights(foreground, valid, countType);
         // slope a and offset b of each sorted error, in the count type
-        NDArray slope = foreground.toType(countType, true);
+        NDArray fg = foreground.toType(countType, true);
+        NDArray slope;
         NDArray constant;
         if (rows.errors() == RowProblem.ErrorKind.ABSOLUTE) {
             // fg: e = 1 − p (a = −1, b = 1); background: e = p (a = 1, b = 0)
-            constant = rowDot(weights, slope);
-            slope.muli(-2).addi(1);
+            constant = rowDot(weights, fg);
+            slope = Scratch.of(fg).mul(-2).add(1).get();
         } else {
             // s = 2fg − 1; active where 1 − s·v > 0: a = −s, b = 1; inactive: a = b = 0
-            slope.muli(2).subi(1);
+            NDArray signs = Scratch.of(fg).mul(2).sub(1).get();
             NDArray v = sortedValues.stopGradient();
-            NDArray signedValues = slope.mul(v.getDataType() == countType ? v : v.toType(countType, false));
-            NDArray active = signedValues.lt(1).toType(countType, false);
+            NDArray active =
+                    signs.mul(v.getDataType() == countType ? v : v.toType(countType, false))
+                            .lt(1)
+                            .toType(countType, false);
             constant = rowDot(weights, active);
-            slope.muli(active).negi();
+            slope = Scratch.of(signs).mul(active).neg().get();
         }
-        NDArray gradient = weights.muli(slope);
+        NDArray gradient = Scratch.of(weights).mul(slope).get();
         if (countType != valueType) {
             gradient = gradient.toType(valueType, false);
             constant = constant.toType(valueType, false);
@@ -122,22 +128,22 @@ public final class LovaszKernel {
         if (sortedValid == null) {
             count = manager.arange(1, length + 1, 1, countType);
             prevCount = manager.arange(0, length, 1, countType);
-            union.negi().addi(total).addi(count);
+            union = Scratch.of(union).neg().add(total).add(count).get();
             // u_{k−1} = u_k − 1 + g_k; it is 0 only at k = 1 of a row without foreground, where
             // n_0 = 0 too: make that divisor 1 (J_0 = 0 either way).
-            fg.addi(union).subi(1).addi(prevCount.eq(0).toType(countType, false));
+            fg = Scratch.of(fg).add(union).sub(1).add(prevCount.eq(0).toType(countType, false)).get();
         } else {
             NDArray valid = sortedValid.toType(countType, true);
             count = valid.cumSum(1);
-            union.negi().addi(total).addi(count);
-            fg.addi(union).subi(valid);
-            prevCount = valid.negi().addi(count);
+            union = Scratch.of(union).neg().add(total).add(count).get();
+            fg = Scratch.of(fg).add(union).sub(valid).get();
+            prevCount = Scratch.of(valid).neg().add(count).get();
             // u = 0 only where n = 0 (nothing valid yet), and there J = 0: any divisor ≥ 1 will do.
             union = union.maximum(1);
             fg = fg.maximum(1);
         }
         NDArray jaccard = count.div(union);
-        return jaccard.subi(prevCount.div(fg));
+        return Scratch.of(jaccard).sub(prevCount.div(fg)).get();
     }
 
     /**

@@ -123,11 +123,11 @@ public final class SoftmaxRows {
         }
         // keys = −|fg − p|, detached
         NDArray keys =
-                foreground
-                        .toType(rowProbas.getDataType(), true)
-                        .subi(rowProbas.stopGradient())
-                        .abs()
-                        .negi();
+                Scratch.of(foreground.toType(rowProbas.getDataType(), true))
+                        .sub(rowProbas.stopGradient())
+                        .get()
+                        .abs();
+        keys = Scratch.of(keys).neg().get();
         return new Rows(
                 new RowProblem(rowProbas, keys, foreground, rowValid, RowProblem.ErrorKind.ABSOLUTE),
                 weights);
