@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Steps 3 and 4 of the pipeline, shared by every variant: one sort of all rows, then the
@@ -126,8 +127,8 @@ public final class LovaszKernel {
         NDArray count;
         NDArray prevCount;
         if (sortedValid == null) {
-            count = manager.arange(1, length + 1, 1, countType);
-            prevCount = manager.arange(0, length, 1, countType);
+            count = positions(manager, length, countType);
+            prevCount = count.sub(1);
             union = Scratch.of(union).neg().add(total).add(count).get();
             // u_{k−1} = u_k − 1 + g_k; it is 0 only at k = 1 of a row without foreground, where
             // n_0 = 0 too: make that divisor 1 (J_0 = 0 either way).
@@ -144,6 +145,17 @@ public final class LovaszKernel {
         }
         NDArray jaccard = count.div(union);
         return Scratch.of(jaccard).sub(prevCount.div(fg)).get();
+    }
+
+    /**
+     * The positions {@code 1, 2, ..., length}, exact at any length (DJL's {@code arange} goes
+     * through float32 and skips values beyond 2^24).
+     */
+    private static NDArray positions(NDManager manager, int length, DataType type) {
+        if (length < FLOAT32_EXACT_COUNT) {
+            return manager.arange(1, length + 1, 1, type);
+        }
+        return manager.ones(new Shape(length), type).cumSum(0);
     }
 
     /**

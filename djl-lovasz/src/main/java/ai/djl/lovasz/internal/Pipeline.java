@@ -32,7 +32,7 @@ public final class Pipeline {
                 () -> {
                     SoftmaxRows.Rows rows =
                             SoftmaxRows.build(
-                                    predictions,
+                                    Precision.widen(predictions),
                                     labels,
                                     classAxis,
                                     fromLogits,
@@ -60,7 +60,9 @@ public final class Pipeline {
         return Scoped.compute(
                 () -> {
                     NDArray losses =
-                            LovaszKernel.rowLosses(HingeRows.build(logits, labels, perImage, ignoreIndex));
+                            LovaszKernel.rowLosses(
+                                    HingeRows.build(
+                                            Precision.widen(logits), labels, perImage, ignoreIndex));
                     return weightedSum(
                             losses,
                             RowWeights.mean(Math.toIntExact(losses.getShape().get(0))).coefficients());
