@@ -181,4 +181,45 @@ class InvalidInputTest {
         assertRejected(() -> Lovasz.softmaxFlat(logits(6), labels(0, 6), ClassSelection.ALL), "(6)");
         assertRejected(() -> Lovasz.lovaszGrad(logits(2, 2, 2)), "(2, 2, 2)");
     }
+
+    @Test
+    void everyPixelIgnoredGivesZero() {
+        NDArray y = labels(255, 2, 4, 4);
+        for (boolean perImage : new boolean[] {false, true}) {
+            LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().perImage(perImage).ignoreIndex(255).build();
+            assertTrue(loss.compute(logits(2, 3, 4, 4), y).getFloat() == 0f, "softmax perImage=" + perImage);
+            LovaszHingeLoss hinge = LovaszHingeLoss.builder().perImage(perImage).ignoreIndex(255).build();
+            assertTrue(hinge.compute(logits(2, 4, 4), y).getFloat() == 0f, "hinge perImage=" + perImage);
+        }
+    }
+
+    @Test
+    void exactlyOneValidPixelGivesOneMinusItsProbability() {
+        NDArray y = labels(255, 1, 3, 3);
+        y.set(new ai.djl.ndarray.index.NDIndex("0, 1, 2"), 2);
+        NDArray x = logits(1, 4, 3, 3);
+        float p = x.softmax(1).get("0, 2, 1, 2").getFloat();
+        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().ignoreIndex(255).build();
+        org.junit.jupiter.api.Assertions.assertEquals(1 - p, loss.compute(x, y).getFloat(), 1e-6);
+    }
+
+    @Test
+    void duplicateClassIdsCountTwice() {
+        NDArray x = logits(2, 3, 4, 4);
+        NDArray y = manager.randomInteger(0, 3, new Shape(2, 4, 4), DataType.INT64);
+        float l1 = LovaszSoftmaxLoss.builder().classes(1).build().compute(x, y).getFloat();
+        float l2 = LovaszSoftmaxLoss.builder().classes(2).build().compute(x, y).getFloat();
+        float dup = LovaszSoftmaxLoss.builder().classes(1, 1, 2).build().compute(x, y).getFloat();
+        org.junit.jupiter.api.Assertions.assertEquals((2 * l1 + l2) / 3, dup, 1e-6);
+    }
+
+    @Test
+    void predictionsAndLabelsOnDifferentDevices() {
+        if (ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
+            System.out.println("devices: not tested: no GPU, so no second device");
+            org.junit.jupiter.api.Assumptions.abort("no GPU: predictions and labels cannot be on different devices");
+        }
+        NDArray x = logits(2, 3, 4, 4).toDevice(ai.djl.Device.gpu(), false);
+        assertRejected(() -> softmax().compute(x, labels(0, 2, 4, 4)), "gpu", "cpu");
+    }
 }
