@@ -38,7 +38,7 @@ public final class Lovasz {
                                     ? probas.expandDims(1)
                                     : probas;
                     return Pipeline.softmax(
-                            input, labels, 1, false, perImage, ignoreIndex, classes);
+                            input, labels, 1, false, perImage, ignoreIndex, classes, null);
                 },
                 probas,
                 labels);
@@ -67,7 +67,8 @@ public final class Lovasz {
                                 false,
                                 false,
                                 null,
-                                classes),
+                                classes,
+                                null),
                 probas,
                 labels);
     }

@@ -20,7 +20,8 @@ import ai.djl.training.loss.Loss;
  * </pre>
  *
  * <p>where {@code top_k} are the k pixels with the largest errors, {@code F_c} the pixels of class
- * c and {@code w_c} the class selection ({@link ClassSelection}). With {@code perImage(true)} this
+ * c and {@code w_c} the class selection ({@link ClassSelection}) times the optional class weight
+ * ({@link Builder#classWeights(double...)}). With {@code perImage(true)} this
  * is computed for each image and averaged over images. C = 1 is Lovász-sigmoid: the single channel
  * is the foreground probability (sigmoid of the logit with {@code fromLogits}) and label 1 is the
  * foreground.
@@ -43,6 +44,7 @@ public class LovaszSoftmaxLoss extends Loss {
     private final Integer ignoreIndex;
     private final boolean fromLogits;
     private final int classAxis;
+    private final double[] classWeights;
 
     LovaszSoftmaxLoss(Builder builder) {
         super(builder.name);
@@ -51,6 +53,7 @@ public class LovaszSoftmaxLoss extends Loss {
         this.ignoreIndex = builder.ignoreIndex;
         this.fromLogits = builder.fromLogits;
         this.classAxis = builder.classAxis;
+        this.classWeights = builder.classWeights;
     }
 
     /** @return a builder with the original's defaults (PRESENT, not per image, no ignore) */
@@ -81,7 +84,14 @@ public class LovaszSoftmaxLoss extends Loss {
      */
     public NDArray compute(NDArray predictions, NDArray labels) {
         return Pipeline.softmax(
-                predictions, labels, classAxis, fromLogits, perImage, ignoreIndex, classes);
+                predictions,
+                labels,
+                classAxis,
+                fromLogits,
+                perImage,
+                ignoreIndex,
+                classes,
+                classWeights);
     }
 
     /** @return the class selection */
@@ -109,10 +119,17 @@ public class LovaszSoftmaxLoss extends Loss {
         return classAxis;
     }
 
+    /** @return a copy of the class weights, or {@code null} when classes are weighted equally */
+    public double[] getClassWeights() {
+        return classWeights == null ? null : classWeights.clone();
+    }
+
     @Override
     public String toString() {
         return getName() + "{classes=" + classes + ", perImage=" + perImage + ", ignoreIndex="
-                + ignoreIndex + ", fromLogits=" + fromLogits + ", classAxis=" + classAxis + "}";
+                + ignoreIndex + ", fromLogits=" + fromLogits + ", classAxis=" + classAxis
+                + (classWeights == null ? "" : ", classWeights=" + java.util.Arrays.toString(classWeights))
+                + "}";
     }
 
     /** Builds a {@link LovaszSoftmaxLoss}. */
@@ -123,6 +140,7 @@ public class LovaszSoftmaxLoss extends Loss {
         private Integer ignoreIndex;
         private boolean fromLogits = true;
         private int classAxis = 1;
+        private double[] classWeights;
 
         Builder() {}
 
@@ -204,6 +222,35 @@ public class LovaszSoftmaxLoss extends Loss {
                 throw new IllegalArgumentException("class axis 0 is the batch axis");
             }
             this.classAxis = classAxis;
+            return this;
+        }
+
+        /**
+         * Weights the classes: the loss becomes {@code Σ_c w_c·L_c / Σ_c w_c} over the classes
+         * that take part (per image with {@code perImage}), so weights only matter relative to
+         * each other. Other libraries normalise differently: mmsegmentation multiplies the
+         * per-class losses by the weights and then takes their plain mean; kornia multiplies and
+         * divides by C. Default: all 1.
+         *
+         * @param weights one finite weight ≥ 0 per class (C entries; 1 for C = 1), not all 0
+         * @return this builder
+         */
+        public Builder classWeights(double... weights) {
+            java.util.Objects.requireNonNull(weights, "weights");
+            boolean anyPositive = false;
+            for (double w : weights) {
+                if (!(w >= 0) || Double.isInfinite(w)) {
+                    throw new IllegalArgumentException(
+                            "class weights must be finite and >= 0, got " + w + " in "
+                                    + java.util.Arrays.toString(weights));
+                }
+                anyPositive |= w > 0;
+            }
+            if (!anyPositive) {
+                throw new IllegalArgumentException(
+                        "class weights are all 0: " + java.util.Arrays.toString(weights));
+            }
+            this.classWeights = weights.clone();
             return this;
         }
 

@@ -18,6 +18,7 @@ public final class Pipeline {
      * @param perImage per-image averaging
      * @param ignoreIndex the ignored label or {@code null}
      * @param classes the class selection
+     * @param classWeights one weight per class, or {@code null} for equal weights
      * @return the scalar loss, attached to the predictions' manager
      */
     public static NDArray softmax(
@@ -27,7 +28,8 @@ public final class Pipeline {
             boolean fromLogits,
             boolean perImage,
             Integer ignoreIndex,
-            ClassSelection classes) {
+            ClassSelection classes,
+            double[] classWeights) {
         return Scoped.compute(
                 () -> {
                     SoftmaxRows.Rows rows =
@@ -38,7 +40,8 @@ public final class Pipeline {
                                     fromLogits,
                                     perImage,
                                     ignoreIndex,
-                                    classes);
+                                    classes,
+                                    classWeights);
                     return weightedSum(
                             LovaszKernel.rowLosses(rows.problem()), rows.weights().coefficients());
                 },

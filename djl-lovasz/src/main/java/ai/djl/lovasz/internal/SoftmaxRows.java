@@ -28,6 +28,7 @@ public final class SoftmaxRows {
      * @param perImage one row per image × class instead of per class
      * @param ignoreIndex the label to ignore, or {@code null}
      * @param classes the class selection
+     * @param classWeights one weight per class, or {@code null}
      * @return the rows and their weights
      */
     public static Rows build(
@@ -37,7 +38,8 @@ public final class SoftmaxRows {
             boolean fromLogits,
             boolean perImage,
             Integer ignoreIndex,
-            ClassSelection classes) {
+            ClassSelection classes,
+            double[] classWeights) {
         InputChecks.requireFloatAndSameDevice(predictions, labels, "predictions");
         Shape shape = predictions.getShape();
         if (shape.dimension() < 2) {
@@ -49,6 +51,16 @@ public final class SoftmaxRows {
         NDArray flatLabels = InputChecks.labelsForClassAxis(shape, axis, labels);
         int numClasses = Math.toIntExact(shape.get(axis));
         double[] multiplicities = classes.multiplicities(numClasses);
+        if (classWeights != null) {
+            if (classWeights.length != numClasses) {
+                throw new IllegalArgumentException(
+                        "classWeights has " + classWeights.length + " entries, but predictions of shape "
+                                + shape + " have C = " + numClasses + " classes");
+            }
+            for (int c = 0; c < numClasses; c++) {
+                multiplicities[c] *= classWeights[c];
+            }
+        }
         if (numClasses == 1) {
             InputChecks.checkLabelRange(
                     flatLabels, ignoreIndex, 0, 1, "{0, 1} (C = 1: label 1 is the foreground)");
