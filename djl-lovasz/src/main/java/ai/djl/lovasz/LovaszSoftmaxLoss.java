@@ -32,6 +32,9 @@ import ai.djl.training.loss.Loss;
  * p_y} (the original crashes with an ignore index set). Labels outside {@code [0, C)} that are not
  * the ignore index are rejected (the original silently treats them as background).
  *
+ * <p>With several devices, DJL's {@code Trainer} evaluates the loss per device shard, so the
+ * pooled loss is a per-shard surrogate (the mean over shards); {@code perImage} is unaffected.
+ *
  * <pre>{@code
  * Loss loss = LovaszSoftmaxLoss.builder().ignoreIndex(255).build();
  * TrainingConfig config = new DefaultTrainingConfig(loss);
