@@ -1,0 +1,42 @@
+package ai.djl.lovasz.composite;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.loss.Loss;
+
+/** A loss times a constant, {@code λ·L}, for weighted terms of a {@code SimpleCompositeLoss}. */
+public class WeightedLoss extends Loss {
+
+    private final Loss loss;
+    private final double weight;
+
+    /**
+     * Creates the weighted loss, named {@code "λ·name"}.
+     *
+     * @param loss the loss
+     * @param weight the factor λ, finite
+     */
+    public WeightedLoss(Loss loss, double weight) {
+        super(weight + "·" + loss.getName());
+        if (!Double.isFinite(weight)) {
+            throw new IllegalArgumentException("weight must be finite, got " + weight);
+        }
+        this.loss = loss;
+        this.weight = weight;
+    }
+
+    @Override
+    public NDArray evaluate(NDList labels, NDList predictions) {
+        return loss.evaluate(labels, predictions).mul(weight);
+    }
+
+    /** @return the wrapped loss */
+    public Loss getLoss() {
+        return loss;
+    }
+
+    /** @return the factor λ */
+    public double getWeight() {
+        return weight;
+    }
+}
