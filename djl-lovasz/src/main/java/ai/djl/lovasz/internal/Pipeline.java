@@ -76,7 +76,7 @@ public final class Pipeline {
 
     /** {@code Σ_r coefficients_r · losses_r} as a scalar of the losses' type. */
     private static NDArray weightedSum(NDArray losses, double[] coefficients) {
-        NDArray c = losses.getManager().create(coefficients).toType(losses.getDataType(), false);
+        NDArray c = HostArrays.doubles(losses.getManager(), coefficients).toType(losses.getDataType(), false);
         return losses.mul(c).sum();
     }
 }

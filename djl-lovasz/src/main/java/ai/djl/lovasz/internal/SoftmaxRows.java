@@ -50,17 +50,7 @@ public final class SoftmaxRows {
         InputChecks.requireNonEmpty(predictions, "predictions");
         NDArray flatLabels = InputChecks.labelsForClassAxis(shape, axis, labels);
         int numClasses = Math.toIntExact(shape.get(axis));
-        double[] multiplicities = classes.multiplicities(numClasses);
-        if (classWeights != null) {
-            if (classWeights.length != numClasses) {
-                throw new IllegalArgumentException(
-                        "classWeights has " + classWeights.length + " entries, but predictions of shape "
-                                + shape + " have C = " + numClasses + " classes");
-            }
-            for (int c = 0; c < numClasses; c++) {
-                multiplicities[c] *= classWeights[c];
-            }
-        }
+        double[] multiplicities = classWeightsTimesSelection(classes, classWeights, shape, numClasses);
         if (numClasses == 1) {
             InputChecks.checkLabelRange(
                     flatLabels, ignoreIndex, 0, 1, "{0, 1} (C = 1: label 1 is the foreground)");
@@ -68,24 +58,12 @@ public final class SoftmaxRows {
             InputChecks.checkLabelRange(
                     flatLabels, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
         }
-
-        NDArray probas;
-        if (fromLogits) {
-            probas = numClasses == 1 ? Activation.sigmoid(predictions) : predictions.softmax(axis);
-        } else {
-            InputChecks.checkProbabilities(predictions);
-            probas = predictions;
-        }
-        if (axis != 1) {
-            probas = probas.transpose(classAxisSecond(shape.dimension(), axis));
-        }
-        long batch = shape.get(0);
-        long pixels = shape.size() / (batch * numClasses);
-        probas = probas.reshape(batch, numClasses, pixels);
+        NDArray probas = probabilities(predictions, axis, numClasses, fromLogits);
 
         // Rows are grouped as [groups × classes]: per image, or one group of all pixels.
+        long batch = shape.get(0);
         int groups = perImage ? Math.toIntExact(batch) : 1;
-        long length = perImage ? pixels : batch * pixels;
+        long length = shape.size() / (groups * (long) numClasses);
         NDManager manager = probas.getManager();
         // C = 1 is the sigmoid mode: its one row is the foreground label 1.
         NDArray classIds =
@@ -106,7 +84,60 @@ public final class SoftmaxRows {
             present = counted.max(new int[] {-1}).toBooleanArray();
         }
         RowWeights weights = RowWeights.classAverage(multiplicities, present, groups);
+        RowProblem problem =
+                takingPart(weights, probas, foreground, valid, perImage, groups, numClasses, length);
+        return new Rows(problem, weights);
+    }
 
+    /** How often each class counts: its multiplicity in the selection times its weight. */
+    private static double[] classWeightsTimesSelection(
+            ClassSelection classes, double[] classWeights, Shape shape, int numClasses) {
+        double[] multiplicities = classes.multiplicities(numClasses);
+        if (classWeights != null) {
+            if (classWeights.length != numClasses) {
+                throw new IllegalArgumentException(
+                        "classWeights has " + classWeights.length + " entries, but predictions of shape "
+                                + shape + " have C = " + numClasses + " classes");
+            }
+            for (int c = 0; c < numClasses; c++) {
+                multiplicities[c] *= classWeights[c];
+            }
+        }
+        return multiplicities;
+    }
+
+    /** Class probabilities {@code [B, C, P]} (softmax, sigmoid for C = 1, or checked as given). */
+    private static NDArray probabilities(
+            NDArray predictions, int axis, int numClasses, boolean fromLogits) {
+        NDArray probas;
+        if (fromLogits) {
+            probas = numClasses == 1 ? Activation.sigmoid(predictions) : predictions.softmax(axis);
+        } else {
+            InputChecks.checkProbabilities(predictions);
+            probas = predictions;
+        }
+        Shape shape = predictions.getShape();
+        if (axis != 1) {
+            probas = probas.transpose(classAxisSecond(shape.dimension(), axis));
+        }
+        long batch = shape.get(0);
+        return probas.reshape(batch, numClasses, shape.size() / (batch * numClasses));
+    }
+
+    /**
+     * The rows that take part: their probabilities, ground truth and validity {@code [R, N]}, and
+     * the sort keys {@code −|fg − p|} (detached).
+     */
+    private static RowProblem takingPart(
+            RowWeights weights,
+            NDArray probas,
+            NDArray foreground,
+            NDArray valid,
+            boolean perImage,
+            int groups,
+            int numClasses,
+            long length) {
+        NDManager manager = probas.getManager();
         NDArray rowProbas;
         NDArray rowValid = null;
         if (weights.allRows()) {
@@ -115,7 +146,7 @@ public final class SoftmaxRows {
                 rowValid = valid.broadcast(groups, numClasses, length);
             }
         } else {
-            NDArray rows = manager.create(weights.rows());
+            NDArray rows = HostArrays.longs(manager, weights.rows());
             foreground = foreground.get(new NDIndex("{}", rows));
             if (perImage) {
                 rowProbas = probas.reshape(groups * numClasses, length).get(new NDIndex("{}", rows));
@@ -124,7 +155,7 @@ public final class SoftmaxRows {
             }
             if (valid != null) {
                 // The group (image) of each kept row.
-                NDArray rowGroups = manager.create(groupsOf(weights.rows(), numClasses));
+                NDArray rowGroups = HostArrays.longs(manager, groupsOf(weights.rows(), numClasses));
                 rowValid = valid.reshape(groups, length).get(new NDIndex("{}", rowGroups));
             }
         }
@@ -133,16 +164,13 @@ public final class SoftmaxRows {
         if (rowValid != null) {
             rowValid = rowValid.reshape(numRows, length);
         }
-        // keys = −|fg − p|, detached
         NDArray keys =
                 Scratch.of(foreground.toType(rowProbas.getDataType(), true))
                         .sub(rowProbas.stopGradient())
                         .get()
                         .abs();
         keys = Scratch.of(keys).neg().get();
-        return new Rows(
-                new RowProblem(rowProbas, keys, foreground, rowValid, RowProblem.ErrorKind.ABSOLUTE),
-                weights);
+        return new RowProblem(rowProbas, keys, foreground, rowValid, RowProblem.ErrorKind.ABSOLUTE);
     }
 
     private static long[] groupsOf(long[] rows, int numClasses) {
