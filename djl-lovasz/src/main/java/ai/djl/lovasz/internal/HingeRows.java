@@ -1,8 +1,6 @@
 package ai.djl.lovasz.internal;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -20,7 +18,7 @@ public final class HingeRows {
      * @param labels 0/1 (or the ignore index) of the same shape, or with/without the size-1 axis 1
      * @param perImage one row per image instead of one pooled row
      * @param ignoreIndex the label to ignore, or {@code null}
-     * @return the rows; their losses are averaged with a plain mean
+     * @return the rows; their losses are averaged with a plain mean (every image counts)
      */
     public static RowProblem build(
             NDArray logits, NDArray labels, boolean perImage, Integer ignoreIndex) {

@@ -61,22 +61,20 @@ public final class Pipeline {
     public static NDArray hinge(
             NDArray logits, NDArray labels, boolean perImage, Integer ignoreIndex) {
         return Scoped.compute(
-                () -> {
-                    NDArray losses =
-                            LovaszKernel.rowLosses(
-                                    HingeRows.build(
-                                            Precision.widen(logits), labels, perImage, ignoreIndex));
-                    return weightedSum(
-                            losses,
-                            RowWeights.mean(Math.toIntExact(losses.getShape().get(0))).coefficients());
-                },
+                () ->
+                        LovaszKernel.rowLosses(
+                                        HingeRows.build(
+                                                Precision.widen(logits), labels, perImage, ignoreIndex))
+                                .mean(),
                 logits,
                 labels);
     }
 
     /** {@code Σ_r coefficients_r · losses_r} as a scalar of the losses' type. */
     private static NDArray weightedSum(NDArray losses, double[] coefficients) {
-        NDArray c = HostArrays.doubles(losses.getManager(), coefficients).toType(losses.getDataType(), false);
+        NDArray c =
+                HostArrays.doubles(losses.getManager(), coefficients)
+                        .toType(losses.getDataType(), false);
         return losses.mul(c).sum();
     }
 }

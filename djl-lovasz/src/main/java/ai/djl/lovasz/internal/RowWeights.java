@@ -65,18 +65,6 @@ public record RowWeights(long[] rows, double[] coefficients) {
         return new RowWeights(Arrays.copyOf(kept, numKept), Arrays.copyOf(coefficients, numKept));
     }
 
-    /**
-     * Equal weights: the plain mean over rows.
-     *
-     * @param rows the number of rows
-     * @return the weights
-     */
-    public static RowWeights mean(int rows) {
-        double[] coefficients = new double[rows];
-        Arrays.fill(coefficients, 1.0 / rows);
-        return new RowWeights(null, coefficients);
-    }
-
     /** @return whether every row takes part */
     public boolean allRows() {
         return rows == null;
