@@ -4,107 +4,196 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
- * Class-balanced batches (the original's "equibatch"): batches that cover as many classes as
- * possible, so that a per-batch Lovász loss sees most classes at every step.
+ * A {@link Sampler} whose batches cover as many classes as possible ("equibatch"), so that every
+ * batch shows the per-class Lovász loss many classes at once.
  *
- * <p>Each epoch visits every image once, in batches built greedily: a batch repeatedly takes the
- * unused image that adds the most classes the batch does not have yet (ties broken by a seeded
- * shuffle), until it is full; the last batch may be smaller. Epoch e uses the seed {@code seed + e},
- * so runs are reproducible and epochs differ. Building an epoch costs {@code O(N² / batch)} set
- * operations on the per-image class lists.
+ * <p>Given the classes present in each image, every epoch fills one batch at a time greedily:
+ *
+ * <pre>
+ *   repeat batchSize times:  take an unused image i maximising |classes(i) \ covered(batch)|
+ *                            (ties: uniformly at random), then covered ∪= classes(i)
+ * </pre>
+ *
+ * <p>Each image is used exactly once per epoch; the last batch holds the remainder (dropped with
+ * {@code dropLast}); the batches are returned in random order. Deterministic for a seed: the
+ * e-th call of {@link #sample} on a sampler depends only on the seed, the arguments and e.
+ *
+ * <pre>{@code
+ * Sampler sampler = new ClassBalancedSampler(classesPerImage, 8, 42L);
+ * ArrayDataset dataset = new ArrayDataset.Builder().setData(images).optLabels(masks)
+ *         .setSampling(sampler).build();
+ * }</pre>
  */
 public class ClassBalancedSampler implements Sampler {
 
-    private final BitSet[] classesOf;
+    private final ClassCoverPlanner planner;
     private final int batchSize;
-    private final long seed;
-    private int epoch;
+    private final boolean dropLast;
+    private final Random epochs;
 
     /**
-     * Creates the sampler.
+     * Creates a sampler that keeps the last, incomplete batch.
      *
-     * @param imageClasses for each dataset index, the class ids present in that image (≥ 0)
-     * @param batchSize the batch size, ≥ 1
-     * @param seed the seed of the tie-breaking shuffle
+     * @param classesPerImage per dataset index, the class ids in that image (order and repeats do
+     *     not matter; an empty list is allowed)
+     * @param batchSize the batch size, at least 1
+     * @param seed the seed
      */
-    public ClassBalancedSampler(int[][] imageClasses, int batchSize, long seed) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-        }
-        if (imageClasses.length == 0) {
-            throw new IllegalArgumentException("no images: imageClasses is empty");
-        }
-        this.classesOf = new BitSet[imageClasses.length];
-        for (int i = 0; i < imageClasses.length; i++) {
-            classesOf[i] = new BitSet();
-            for (int c : imageClasses[i]) {
-                if (c < 0) {
-                    throw new IllegalArgumentException(
-                            "image " + i + " lists a negative class id " + c + ": " + Arrays.toString(imageClasses[i]));
-                }
-                classesOf[i].set(c);
-            }
-        }
-        this.batchSize = batchSize;
-        this.seed = seed;
+    public ClassBalancedSampler(int[][] classesPerImage, int batchSize, long seed) {
+        this(classesPerImage, batchSize, seed, false);
     }
 
+    /**
+     * Creates a sampler.
+     *
+     * @param classesPerImage per dataset index, the class ids in that image
+     * @param batchSize the batch size, at least 1
+     * @param seed the seed
+     * @param dropLast whether to drop the last batch when it is smaller than {@code batchSize}
+     */
+    public ClassBalancedSampler(int[][] classesPerImage, int batchSize, long seed, boolean dropLast) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        this.planner = dense(classesPerImage);
+        this.batchSize = batchSize;
+        this.dropLast = dropLast;
+        this.epochs = new Random(seed);
+    }
+
+    /**
+     * Creates a sampler from class sets that keeps the last, incomplete batch.
+     *
+     * @param classesPerImage per dataset index, the class ids in that image
+     * @param batchSize the batch size, at least 1
+     * @param seed the seed
+     */
+    public ClassBalancedSampler(
+            List<? extends Collection<Integer>> classesPerImage, int batchSize, long seed) {
+        this(classesPerImage, batchSize, seed, false);
+    }
+
+    /**
+     * Creates a sampler from class sets.
+     *
+     * @param classesPerImage per dataset index, the class ids in that image
+     * @param batchSize the batch size, at least 1
+     * @param seed the seed
+     * @param dropLast whether to drop the last batch when it is smaller than {@code batchSize}
+     */
+    public ClassBalancedSampler(
+            List<? extends Collection<Integer>> classesPerImage,
+            int batchSize,
+            long seed,
+            boolean dropLast) {
+        this(toArrays(classesPerImage), batchSize, seed, dropLast);
+    }
+
+    /**
+     * Plans the next epoch.
+     *
+     * @param dataset the dataset; its size must equal the number of class lists
+     * @return the batches of dataset indices
+     */
     @Override
     public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
-        if (dataset.size() != classesOf.length) {
+        if (dataset.size() != planner.size()) {
             throw new IllegalArgumentException(
-                    "the dataset has " + dataset.size() + " items but the sampler knows " + classesOf.length + " images");
+                    "the sampler holds class lists for " + planner.size()
+                            + " images but the dataset has " + dataset.size()
+                            + " (one class list per dataset index)");
         }
-        return epochBatches(epoch++).iterator();
+        return nextEpoch().iterator();
     }
 
-    /**
-     * The batches of one epoch.
-     *
-     * @param epochIndex the epoch (its seed is {@code seed + epochIndex})
-     * @return the batches, every index exactly once
-     */
-    public List<List<Long>> epochBatches(int epochIndex) {
-        int n = classesOf.length;
-        List<Integer> order = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            order.add(i);
-        }
-        java.util.Collections.shuffle(order, new Random(seed + epochIndex));
-        List<Integer> unused = new ArrayList<>(order);
-        List<List<Long>> batches = new ArrayList<>();
-        while (!unused.isEmpty()) {
-            List<Long> batch = new ArrayList<>(batchSize);
-            BitSet covered = new BitSet();
-            while (batch.size() < batchSize && !unused.isEmpty()) {
-                int best = 0;
-                int bestGain = -1;
-                for (int j = 0; j < unused.size(); j++) {
-                    BitSet added = (BitSet) classesOf[unused.get(j)].clone();
-                    added.andNot(covered);
-                    int gain = added.cardinality();
-                    if (gain > bestGain) {
-                        bestGain = gain;
-                        best = j;
-                    }
-                }
-                int image = unused.remove(best);
-                covered.or(classesOf[image]);
-                batch.add((long) image);
-            }
-            batches.add(batch);
-        }
-        return batches;
-    }
-
+    /** @return the batch size */
     @Override
     public int getBatchSize() {
         return batchSize;
+    }
+
+    /** @return whether an incomplete last batch is dropped */
+    public boolean isDropLast() {
+        return dropLast;
+    }
+
+    /** The next epoch's batches, without a dataset (what {@link #sample} returns). */
+    List<List<Long>> nextEpoch() {
+        Random random;
+        synchronized (epochs) {
+            random = new Random(epochs.nextLong());
+        }
+        List<List<Long>> batches = planner.plan(batchSize, random);
+        List<Long> last = batches.get(batches.size() - 1);
+        if (dropLast && last.size() < batchSize) {
+            batches.remove(batches.size() - 1);
+        }
+        Collections.shuffle(batches, random);
+        return batches;
+    }
+
+    private static ClassCoverPlanner dense(int[][] classesPerImage) {
+        if (classesPerImage == null || classesPerImage.length == 0) {
+            throw new IllegalArgumentException(
+                    "classesPerImage must hold one class list per dataset index, got none");
+        }
+        Map<Integer, Integer> ids = new TreeMap<>();
+        for (int image = 0; image < classesPerImage.length; image++) {
+            if (classesPerImage[image] == null) {
+                throw new IllegalArgumentException(
+                        "image " + image + " has no class list (null): use an empty one");
+            }
+            for (int id : classesPerImage[image]) {
+                if (id < 0) {
+                    throw new IllegalArgumentException(
+                            "image " + image + " lists the negative class id " + id);
+                }
+                ids.put(id, 0);
+            }
+        }
+        int next = 0;
+        for (Map.Entry<Integer, Integer> id : ids.entrySet()) {
+            id.setValue(next++);
+        }
+        int[][] denseClasses = new int[classesPerImage.length][];
+        for (int image = 0; image < classesPerImage.length; image++) {
+            denseClasses[image] =
+                    Arrays.stream(classesPerImage[image]).map(ids::get).sorted().distinct().toArray();
+        }
+        return new ClassCoverPlanner(denseClasses, ids.size());
+    }
+
+    private static int[][] toArrays(List<? extends Collection<Integer>> classesPerImage) {
+        if (classesPerImage == null) {
+            throw new IllegalArgumentException(
+                    "classesPerImage must hold one class list per dataset index, got null");
+        }
+        List<int[]> arrays = new ArrayList<>(classesPerImage.size());
+        for (int image = 0; image < classesPerImage.size(); image++) {
+            Collection<Integer> classes = classesPerImage.get(image);
+            if (classes == null) {
+                throw new IllegalArgumentException(
+                        "image " + image + " has no class list (null): use an empty one");
+            }
+            int[] ids = new int[classes.size()];
+            int i = 0;
+            for (Integer id : classes) {
+                if (id == null) {
+                    throw new IllegalArgumentException("image " + image + " lists a null class id");
+                }
+                ids[i++] = id;
+            }
+            arrays.add(ids);
+        }
+        return arrays.toArray(new int[0][]);
     }
 }

@@ -1,236 +1,181 @@
 package ai.djl.lovasz.metric;
 
-import ai.djl.lovasz.internal.InputChecks;
-import ai.djl.lovasz.internal.Scoped;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.evaluator.Evaluator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Mean intersection over union for semantic segmentation, accumulated over batches as a confusion
- * matrix {@code M[t][p]} (pixels of true class t predicted as p, ignored pixels left out).
+ * Mean intersection over union of a semantic segmentation, accumulated over batches: a DJL
+ * {@link Evaluator} for {@code DefaultTrainingConfig.addEvaluator}.
+ *
+ * <p>Each pixel is predicted as {@code argmax_c x_i(c)} over the class axis of the predictions;
+ * pixels whose label is the ignore index are not counted. The counts of every update are added to
+ * a C×C {@link ConfusionMatrix} per accumulator key (exact {@code long} counts on the host), and
  *
  * <pre>
- *   IoU_c = M[c][c] / (Σ_p M[c][p] + Σ_t M[t][c] − M[c][c])   (TP / (TP + FP + FN))
- *   mIoU  = mean of IoU_c over present classes: those with TP + FP + FN > 0
+ *   IoU_c = TP_c / (TP_c + FP_c + FN_c)
+ *   mIoU  = mean of IoU_c over the present classes, those with TP_c + FP_c + FN_c > 0
  * </pre>
  *
- * <p>A class that appears neither in the ground truth nor in the predictions is not present and
- * does not count; with no present class the mIoU is 0. Predictions are logits or probabilities
- * {@code [B, C, d1, ...]} (the arg-max over the class axis is the predicted class), labels class
- * ids shaped like the predictions without the class axis (or with it of size 1). Counts are
- * exact ({@code long}) across any number of batches.
+ * <p>A class is present if it occurs in the counted ground truth or in the prediction of a
+ * counted pixel; a class in neither is left out of the mean (a class only predicted counts with
+ * IoU 0). With no counted pixel the value is NaN. IoU is pooled over all accumulated pixels, not
+ * averaged over batches or images.
+ *
+ * <pre>{@code
+ * MeanIoU miou = MeanIoU.builder().setNumClasses(21).optIgnoreIndex(255).build();
+ * DefaultTrainingConfig config = new DefaultTrainingConfig(loss).addEvaluator(miou);
+ * }</pre>
  */
 public class MeanIoU extends Evaluator {
 
     private final int numClasses;
     private final Integer ignoreIndex;
     private final int classAxis;
-    private final Map<String, long[]> confusion = new ConcurrentHashMap<>();
+    private final Map<String, ConfusionMatrix> accumulators = new ConcurrentHashMap<>();
 
     /**
-     * Creates the evaluator.
+     * Creates an evaluator named "mIoU" with class axis 1 and no ignore index.
      *
-     * @param name the name shown in training logs
-     * @param numClasses the number of classes C, at least 1
-     * @param ignoreIndex the ignored label, or {@code null}
-     * @param classAxis the class axis of the predictions
+     * @param numClasses the number of classes C, at least 2
      */
-    public MeanIoU(String name, int numClasses, Integer ignoreIndex, int classAxis) {
-        super(name);
-        if (numClasses < 1) {
-            throw new IllegalArgumentException("numClasses must be >= 1, got " + numClasses);
-        }
-        this.numClasses = numClasses;
-        this.ignoreIndex = ignoreIndex;
-        this.classAxis = classAxis;
+    public MeanIoU(int numClasses) {
+        this(builder().setNumClasses(numClasses));
     }
 
-    /**
-     * Creates an evaluator named "mIoU" with class axis 1.
-     *
-     * @param numClasses the number of classes C
-     * @param ignoreIndex the ignored label, or {@code null}
-     * @return the evaluator
-     */
-    public static MeanIoU of(int numClasses, Integer ignoreIndex) {
-        return new MeanIoU("mIoU", numClasses, ignoreIndex, 1);
-    }
-
-    /**
-     * The confusion matrix of one batch, {@code C × C} row-major ({@code [truth][prediction]}).
-     *
-     * @param labels a single array of class ids
-     * @param predictions a single array of logits or probabilities
-     * @return the counts
-     */
-    public long[] confusionOf(NDList labels, NDList predictions) {
-        NDArray pred = predictions.singletonOrThrow();
-        NDArray label = labels.singletonOrThrow();
-        long[] counts = new long[numClasses * numClasses];
-        try (NDArray matrix = Scoped.compute(() -> confusionArray(pred, label), pred, label)) {
-            long[] values = matrix.toLongArray();
-            System.arraycopy(values, 0, counts, 0, counts.length);
-        }
-        return counts;
-    }
-
-    /** {@code onehot(truth)ᵀ · onehot(prediction)} over valid pixels, as int64 {@code [C, C]}. */
-    private NDArray confusionArray(NDArray predictions, NDArray labels) {
-        Shape shape = predictions.getShape();
-        if (shape.dimension() < 2) {
-            throw new IllegalArgumentException("predictions must be [B, C, ...], got shape " + shape);
-        }
-        int axis = InputChecks.resolveClassAxis(classAxis, shape);
-        if (shape.get(axis) != numClasses) {
+    MeanIoU(Builder builder) {
+        super(builder.name);
+        if (builder.numClasses < 2) {
             throw new IllegalArgumentException(
-                    "predictions of shape " + shape + " have " + shape.get(axis)
-                            + " classes on axis " + axis + ", but the evaluator expects " + numClasses);
+                    "numClasses must be at least 2 (one score per class), got " + builder.numClasses);
         }
-        NDArray truth = InputChecks.labelsForClassAxis(shape, axis, labels).reshape(-1);
-        InputChecks.checkLabelRange(truth, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
-        NDArray predicted = predictions.argMax(axis).toType(DataType.INT64, false).reshape(-1);
-        long pixels = truth.getShape().get(0);
-        // float64 sums of 0/1 are exact far beyond any batch size.
-        DataType countType = pixels < (1L << 24) ? DataType.FLOAT32 : DataType.FLOAT64;
-        NDArray truthOneHot;
-        if (ignoreIndex == null) {
-            truthOneHot = truth.oneHot(numClasses, countType);
-        } else {
-            NDArray valid = truth.neq(ignoreIndex);
-            NDArray safe = truth.mul(valid.toType(DataType.INT64, false));
-            truthOneHot = safe.oneHot(numClasses, countType).mul(valid.toType(countType, false).reshape(pixels, 1));
-        }
-        NDArray counts = truthOneHot.transpose().matMul(predicted.oneHot(numClasses, countType));
-        return counts.toType(DataType.INT64, false);
+        this.numClasses = builder.numClasses;
+        this.ignoreIndex = builder.ignoreIndex;
+        this.classAxis = builder.classAxis;
+    }
+
+    /** @return a builder; {@link Builder#setNumClasses} is required */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * The mIoU of one batch.
+     * Computes the mean IoU of one batch alone (the accumulators are not touched).
      *
-     * @param labels a single array of class ids
-     * @param predictions a single array of logits or probabilities
-     * @return a float64 scalar on the predictions' manager
+     * @param labels the class ids in the first array
+     * @param predictions the scores {@code [B, C, d1, ...]} in the first array
+     * @return the batch's mIoU, a float32 scalar on the predictions' manager (NaN if nothing counts)
+     * @throws IllegalArgumentException for shapes or labels that do not fit
      */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
-        NDManager manager = predictions.singletonOrThrow().getManager();
-        return manager.create(meanIoU(confusionOf(labels, predictions), numClasses));
+        NDArray scores = predictions.head();
+        double value = ConfusionMatrix.of(numClasses, count(labels, predictions)).meanIoU();
+        return scores.getManager().create((float) value);
     }
 
+    /**
+     * Adds an empty accumulator, or empties an existing one.
+     *
+     * @param key the accumulator's name
+     */
     @Override
     public void addAccumulator(String key) {
-        confusion.put(key, new long[numClasses * numClasses]);
+        accumulators.put(key, new ConfusionMatrix(numClasses));
         totalInstances.put(key, 0L);
     }
 
+    /**
+     * Counts a batch into one accumulator.
+     *
+     * @param key the accumulator's name
+     * @param labels the class ids in the first array
+     * @param predictions the scores in the first array
+     */
     @Override
     public void updateAccumulator(String key, NDList labels, NDList predictions) {
         updateAccumulators(new String[] {key}, labels, predictions);
     }
 
+    /**
+     * Counts a batch once and adds it to each accumulator.
+     *
+     * @param keys the accumulators' names
+     * @param labels the class ids in the first array
+     * @param predictions the scores in the first array
+     */
     @Override
     public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
-        long[] batch = confusionOf(labels, predictions);
+        for (String key : keys) {
+            accumulator(key);
+        }
+        long[] counts = count(labels, predictions);
         long pixels = 0;
-        for (long c : batch) {
-            pixels += c;
+        for (long n : counts) {
+            pixels += n;
         }
         for (String key : keys) {
-            long[] total = confusion.computeIfAbsent(key, k -> new long[numClasses * numClasses]);
-            synchronized (total) {
-                for (int i = 0; i < total.length; i++) {
-                    total[i] += batch[i];
-                }
-            }
+            accumulator(key).add(counts);
             totalInstances.merge(key, pixels, Long::sum);
         }
     }
 
+    /**
+     * Sets an accumulator's counts to zero.
+     *
+     * @param key the accumulator's name
+     */
     @Override
     public void resetAccumulator(String key) {
-        addAccumulator(key);
+        accumulator(key).reset();
+        totalInstances.put(key, 0L);
     }
 
+    /**
+     * Returns the mean IoU of everything accumulated under a key.
+     *
+     * @param key the accumulator's name
+     * @return the mIoU over present classes, NaN if nothing was counted
+     */
     @Override
     public float getAccumulator(String key) {
-        return (float) meanIoU(confusionMatrix(key), numClasses);
+        return (float) accumulator(key).meanIoU();
     }
 
     /**
-     * The accumulated confusion matrix.
+     * Returns the per-class IoU accumulated under a key.
      *
-     * @param key the accumulator
-     * @return a copy, {@code C × C} row-major ({@code [truth][prediction]})
+     * @param key the accumulator's name
+     * @return {@code IoU_c} per class, NaN for classes not present
      */
-    public long[] confusionMatrix(String key) {
-        long[] total = confusion.get(key);
-        if (total == null) {
-            throw new IllegalArgumentException("no accumulator named " + key);
-        }
-        synchronized (total) {
-            return total.clone();
-        }
+    public double[] getClassIoU(String key) {
+        return accumulator(key).classIoU();
     }
 
     /**
-     * The accumulated IoU of each class.
+     * Returns which classes are present (counted in the mean) under a key.
      *
-     * @param key the accumulator
-     * @return IoU per class, {@code NaN} for classes that are not present
+     * @param key the accumulator's name
+     * @return per class, {@code TP + FP + FN > 0}
      */
-    public double[] classIoU(String key) {
-        return classIoU(confusionMatrix(key), numClasses);
+    public boolean[] getPresentClasses(String key) {
+        return accumulator(key).presentClasses();
     }
 
     /**
-     * IoU per class of a confusion matrix.
+     * Returns a copy of the counts accumulated under a key.
      *
-     * @param matrix {@code C × C} row-major counts
-     * @param numClasses C
-     * @return IoU per class, {@code NaN} where TP + FP + FN = 0
+     * @param key the accumulator's name
+     * @return {@code [truth][predicted]} pixel counts
      */
-    public static double[] classIoU(long[] matrix, int numClasses) {
-        double[] iou = new double[numClasses];
-        for (int c = 0; c < numClasses; c++) {
-            long truth = 0;
-            long predicted = 0;
-            for (int k = 0; k < numClasses; k++) {
-                truth += matrix[c * numClasses + k];
-                predicted += matrix[k * numClasses + c];
-            }
-            long tp = matrix[c * numClasses + c];
-            long union = truth + predicted - tp;
-            iou[c] = union == 0 ? Double.NaN : (double) tp / union;
-        }
-        return iou;
+    public long[][] getConfusionMatrix(String key) {
+        return accumulator(key).toArray();
     }
 
-    /**
-     * Mean IoU over present classes of a confusion matrix (0 if none is present).
-     *
-     * @param matrix {@code C × C} row-major counts
-     * @param numClasses C
-     * @return the mean IoU
-     */
-    public static double meanIoU(long[] matrix, int numClasses) {
-        double sum = 0;
-        int present = 0;
-        for (double v : classIoU(matrix, numClasses)) {
-            if (!Double.isNaN(v)) {
-                sum += v;
-                present++;
-            }
-        }
-        return present == 0 ? 0 : sum / present;
-    }
-
-    /** @return the number of classes */
+    /** @return the number of classes C */
     public int getNumClasses() {
         return numClasses;
     }
@@ -238,5 +183,89 @@ public class MeanIoU extends Evaluator {
     /** @return the ignored label, or {@code null} */
     public Integer getIgnoreIndex() {
         return ignoreIndex;
+    }
+
+    /** @return the class axis of the predictions */
+    public int getClassAxis() {
+        return classAxis;
+    }
+
+    @Override
+    public String toString() {
+        return getName() + "{numClasses=" + numClasses + ", ignoreIndex=" + ignoreIndex
+                + ", classAxis=" + classAxis + "}";
+    }
+
+    private long[] count(NDList labels, NDList predictions) {
+        return ConfusionCounter.count(
+                predictions.head(), labels.head(), numClasses, classAxis, ignoreIndex);
+    }
+
+    private ConfusionMatrix accumulator(String key) {
+        ConfusionMatrix matrix = accumulators.get(key);
+        if (matrix == null) {
+            throw new IllegalArgumentException(
+                    "no accumulator named '" + key + "': call addAccumulator first");
+        }
+        return matrix;
+    }
+
+    /** Builds a {@link MeanIoU}. */
+    public static final class Builder {
+        private String name = "mIoU";
+        private int numClasses;
+        private Integer ignoreIndex;
+        private int classAxis = 1;
+
+        Builder() {}
+
+        /**
+         * Sets the number of classes C (required, at least 2).
+         *
+         * @param numClasses C, the size of the class axis of the predictions
+         * @return this builder
+         */
+        public Builder setNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Sets the name shown in training logs (default "mIoU").
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Leaves pixels with this label uncounted (default: none). It may equal a real class id.
+         *
+         * @param ignoreIndex the label to ignore
+         * @return this builder
+         */
+        public Builder optIgnoreIndex(int ignoreIndex) {
+            this.ignoreIndex = ignoreIndex;
+            return this;
+        }
+
+        /**
+         * Sets the class axis of the predictions (default 1; -1 for channels-last).
+         *
+         * @param classAxis the axis, negative counting from the end; never the batch axis 0
+         * @return this builder
+         */
+        public Builder optClassAxis(int classAxis) {
+            this.classAxis = classAxis;
+            return this;
+        }
+
+        /** @return the evaluator */
+        public MeanIoU build() {
+            return new MeanIoU(this);
+        }
     }
 }
