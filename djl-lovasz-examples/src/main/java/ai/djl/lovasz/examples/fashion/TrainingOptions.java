@@ -43,7 +43,7 @@ public record TrainingOptions(
     /** @return the defaults: about five minutes on two CPU cores */
     public static TrainingOptions defaults() {
         return new TrainingOptions(
-                6, 2, 32, 2e-3f, 0.3f, 0.5f, 42, 16, 1600, 400, "embedded",
+                6, 2, 32, 5e-3f, 0.3f, 0.5f, 42, 16, 1600, 400, "embedded",
                 Path.of("results", "fashion"), EnumSet.allOf(Recipe.class));
     }
 
