@@ -86,12 +86,12 @@ public final class BinaryDemo {
                     new IgnoreIndexBinaryCrossEntropyLoss("BCE", VOID), DemoTraining.unchanged(),
                     x, y, labels, steps, 9.34));
             out.println();
-            out.println("| run | final b | image-IoU (%) | original (%) |");
-            out.println("|---|---:|---:|---:|");
-            out.printf(Locale.ROOT, "| start, b = 0 | 0 | %.2f | 12.5–13.25 |%n", startPerImage);
+            out.println("| run | final b | image-IoU (%) | original (%) | time |");
+            out.println("|---|---:|---:|---:|---:|");
+            out.printf(Locale.ROOT, "| start, b = 0 | 0 | %.2f | 12.5–13.25 | |%n", startPerImage);
             for (Run r : runs) {
-                out.printf(Locale.ROOT, "| %s | %.4f | %.2f | %.2f |%n",
-                        r.name(), r.bias(), r.iou(), r.original());
+                out.printf(Locale.ROOT, "| %s | %.4f | %.2f | %.2f | %.0f s |%n",
+                        r.name(), r.bias(), r.iou(), r.original(), r.seconds());
             }
             Run hinge = runs.get(0);
             Run sigmoid = runs.get(1);
@@ -114,7 +114,7 @@ public final class BinaryDemo {
         float bias = outcome.parameters().get("bias")[0];
         float[] out = outcome.output().toFloatArray();
         outcome.output().close();
-        return new Run(name, bias, imageIou(out, labels, 0f, true), original);
+        return new Run(name, bias, imageIou(out, labels, 0f, true), original, outcome.seconds());
     }
 
     /**
@@ -170,8 +170,9 @@ public final class BinaryDemo {
      * @param bias the learned b
      * @param iou the final image-IoU in percent
      * @param original the original's figure in percent
+     * @param seconds wall time of the training steps
      */
-    public record Run(String name, float bias, double iou, double original) {}
+    public record Run(String name, float bias, double iou, double original, double seconds) {}
 
     /**
      * The demo's figures.

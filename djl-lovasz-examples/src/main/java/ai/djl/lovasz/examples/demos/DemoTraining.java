@@ -53,6 +53,7 @@ final class DemoTraining {
             model.setBlock(block);
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(features.getShape());
+                long start = System.nanoTime();
                 ProgressBar bar = steps > 0 ? new ProgressBar(name, steps) : null;
                 float lastLoss = Float.NaN;
                 for (int step = 0; step < steps; step++) {
@@ -74,7 +75,7 @@ final class DemoTraining {
                 Map<String, float[]> parameters = new LinkedHashMap<>();
                 block.getParameters().forEach(
                         p -> parameters.put(p.getKey(), p.getValue().getArray().toFloatArray()));
-                return new Outcome(out, lastLoss, parameters);
+                return new Outcome(out, lastLoss, parameters, (System.nanoTime() - start) / 1e9);
             }
         }
     }
@@ -85,8 +86,10 @@ final class DemoTraining {
      * @param output the model's output on the features after training
      * @param finalLoss the loss of the last step
      * @param parameters the trained parameters' values by name, copied before the model closed
+     * @param seconds wall time of the training steps
      */
-    record Outcome(NDArray output, float finalLoss, Map<String, float[]> parameters) {}
+    record Outcome(
+            NDArray output, float finalLoss, Map<String, float[]> parameters, double seconds) {}
 
     /**
      * A shape helper: the output with a class axis of size 1 inserted at axis 1.

@@ -90,8 +90,9 @@ public final class MulticlassDemo {
             runs.add(train("cross-entropy", new IgnoreIndexCrossEntropyLoss("CE", VOID),
                     x, y, labels, steps, weight, bias, 52.85));
             out.println();
-            out.println("| run | IoU class 0 | IoU class 1 | IoU class 2 | mIoU (%) | original mIoU (%) |");
-            out.println("|---|---:|---:|---:|---:|---:|");
+            out.println("| run | IoU class 0 | IoU class 1 | IoU class 2 | mIoU (%) |"
+                    + " original mIoU (%) | time |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|");
             print(out, start);
             runs.forEach(r -> print(out, r));
             double gain = runs.get(0).meanIou() - runs.get(1).meanIou();
@@ -114,13 +115,13 @@ public final class MulticlassDemo {
         for (int c = 0; c < ious.length; c++) {
             ious[c] = Double.isNaN(ious[c]) ? 100 : 100 * ious[c];
         }
-        return new Run(name, ious, original);
+        return new Run(name, ious, original, outcome.seconds());
     }
 
     private static void print(PrintStream out, Run r) {
         double[] v = r.ious();
-        out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
-                r.name(), v[0], v[1], v[2], r.meanIou(), r.original());
+        out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f s |%n",
+                r.name(), v[0], v[1], v[2], r.meanIou(), r.original(), r.seconds());
     }
 
     /**
@@ -170,8 +171,9 @@ public final class MulticlassDemo {
      * @param name the loss, or "start"
      * @param ious the IoU of each class, in percent
      * @param original the original's mIoU in percent
+     * @param seconds wall time of the training steps
      */
-    public record Run(String name, double[] ious, double original) {
+    public record Run(String name, double[] ious, double original, double seconds) {
 
         /** @return the mean IoU over the classes, in percent */
         public double meanIou() {
