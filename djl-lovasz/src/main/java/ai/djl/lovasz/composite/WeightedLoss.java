@@ -2,6 +2,7 @@ package ai.djl.lovasz.composite;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 
 /** A loss times a constant, {@code λ·L}, for weighted terms of a {@code SimpleCompositeLoss}. */
@@ -27,7 +28,12 @@ public class WeightedLoss extends Loss {
 
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
-        return loss.evaluate(labels, predictions).mul(weight);
+        NDArray value = loss.evaluate(labels, predictions);
+        // A double would promote a float32 scalar loss to float64; keep the loss's type.
+        if (value.getDataType() == DataType.FLOAT64) {
+            return value.mul(weight);
+        }
+        return value.mul((float) weight);
     }
 
     /** @return the wrapped loss */

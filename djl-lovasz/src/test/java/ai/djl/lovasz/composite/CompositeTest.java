@@ -97,6 +97,9 @@ class CompositeTest {
             double lv = Grad.value(x, a -> lovasz.compute(a, y));
             double both = Grad.value(x, a -> composite.evaluate(new NDList(y), new NDList(a)));
             assertEquals(ce + 0.5 * lv, both, 1e-12);
+            NDArray x32 = x.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            NDArray total = composite.evaluate(new NDList(y), new NDList(x32));
+            assertEquals(ai.djl.ndarray.types.DataType.FLOAT32, total.getDataType(), "the loss keeps float32");
         }
     }
 

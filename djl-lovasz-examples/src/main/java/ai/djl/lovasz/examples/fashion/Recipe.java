@@ -1,0 +1,94 @@
+package ai.djl.lovasz.examples.fashion;
+
+import ai.djl.lovasz.LovaszSoftmaxLoss;
+import ai.djl.lovasz.composite.SegmentationCrossEntropyLoss;
+import ai.djl.lovasz.examples.losses.PhasedLoss;
+import ai.djl.lovasz.composite.WeightedLoss;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.loss.SimpleCompositeLoss;
+import java.util.List;
+
+/** The four ways the example trains the same network, with the same seed, data and budget. */
+public enum Recipe {
+
+    /** Cross-entropy for every epoch. */
+    CROSS_ENTROPY("CE"),
+    /** Lovász-Softmax (present classes, whole batch) for every epoch. */
+    LOVASZ("Lovász"),
+    /** Cross-entropy, then Lovász-Softmax for the last epochs: the original's advice. */
+    CE_THEN_LOVASZ("CE → Lovász"),
+    /** Cross-entropy + λ · Lovász-Softmax for every epoch. */
+    CE_PLUS_LOVASZ("CE + λ·Lovász");
+
+    private final String label;
+
+    Recipe(String label) {
+        this.label = label;
+    }
+
+    /** @return the short label used in tables and charts */
+    public String label() {
+        return label;
+    }
+
+    /**
+     * Describes the recipe's loss schedule in words.
+     *
+     * @param epochs the total number of epochs
+     * @param fineTuneEpochs the number of final epochs of Lovász for {@link #CE_THEN_LOVASZ}
+     * @param lambda the Lovász weight for {@link #CE_PLUS_LOVASZ}
+     * @return e.g. {@code cross-entropy for epochs 1-4, then Lovász-Softmax for epochs 5-6}
+     */
+    public String describe(int epochs, int fineTuneEpochs, float lambda) {
+        switch (this) {
+            case CROSS_ENTROPY:
+                return "cross-entropy for all " + epochs + " epochs";
+            case LOVASZ:
+                return "Lovász-Softmax (present classes) for all " + epochs + " epochs";
+            case CE_THEN_LOVASZ:
+                int switchEpoch = Math.max(0, epochs - fineTuneEpochs);
+                return "cross-entropy for epochs 1-" + switchEpoch
+                        + ", then Lovász-Softmax for epochs " + (switchEpoch + 1) + "-" + epochs;
+            case CE_PLUS_LOVASZ:
+                return "cross-entropy + " + lambda + " x Lovász-Softmax for all " + epochs
+                        + " epochs";
+            default:
+                throw new AssertionError(this);
+        }
+    }
+
+    /**
+     * Builds the training loss of this recipe.
+     *
+     * @param epochs the total number of epochs
+     * @param fineTuneEpochs the number of final epochs of Lovász for {@link #CE_THEN_LOVASZ}
+     * @param lambda the Lovász weight for {@link #CE_PLUS_LOVASZ}
+     * @return the loss, switched per epoch by {@link PhasedLoss#setEpoch(int)}
+     */
+    public PhasedLoss loss(int epochs, int fineTuneEpochs, float lambda) {
+        Loss crossEntropy = new SegmentationCrossEntropyLoss("CrossEntropy", null, 1);
+        Loss lovasz = LovaszSoftmaxLoss.builder().optName("LovaszSoftmax").build();
+        switch (this) {
+            case CROSS_ENTROPY:
+                return PhasedLoss.constant(crossEntropy);
+            case LOVASZ:
+                return PhasedLoss.constant(lovasz);
+            case CE_THEN_LOVASZ:
+                int switchEpoch = Math.max(0, epochs - fineTuneEpochs);
+                if (switchEpoch == 0) {
+                    return PhasedLoss.constant(lovasz);
+                }
+                return new PhasedLoss(
+                        "CE-then-Lovasz",
+                        List.of(new PhasedLoss.Phase(0, crossEntropy),
+                                new PhasedLoss.Phase(switchEpoch, lovasz)));
+            case CE_PLUS_LOVASZ:
+                SimpleCompositeLoss sum = new SimpleCompositeLoss("CE+Lovasz")
+                        .addLoss(crossEntropy)
+                        .addLoss(new WeightedLoss(lovasz, lambda));
+                return PhasedLoss.constant(sum);
+            default:
+                throw new AssertionError(this);
+        }
+    }
+}
