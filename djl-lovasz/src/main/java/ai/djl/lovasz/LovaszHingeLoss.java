@@ -3,7 +3,6 @@ package ai.djl.lovasz;
 import ai.djl.lovasz.internal.Pipeline;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.training.loss.Loss;
 
 /**
  * The Lovász hinge loss (Berman et al., CVPR 2018) for binary segmentation: a convex surrogate of
@@ -25,7 +24,7 @@ import ai.djl.training.loss.Loss;
  * relu(max_i(1 + s_i))}. Labels other than 0, 1 and the ignore index are rejected (the original
  * silently uses them as signs).
  */
-public class LovaszHingeLoss extends Loss {
+public class LovaszHingeLoss extends EvaluateOnceLoss {
 
     private final boolean perImage;
     private final Integer ignoreIndex;
@@ -49,7 +48,7 @@ public class LovaszHingeLoss extends Loss {
      * @return the scalar loss
      */
     @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
+    protected NDArray computeLoss(NDList labels, NDList predictions) {
         return compute(predictions.singletonOrThrow(), labels.singletonOrThrow());
     }
 

@@ -5,7 +5,6 @@ import ai.djl.lovasz.internal.Scoped;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.loss.Loss;
 
 /**
  * Multilabel segmentation: C independent binary channels, each scored by its own Lovász hinge (or
@@ -21,7 +20,7 @@ import ai.djl.training.loss.Loss;
  * averaged over images with {@code perImage(true)}. Every channel counts, also one without
  * positives. Ignored pixels are dropped per channel.
  */
-public class LovaszMultilabelLoss extends Loss {
+public class LovaszMultilabelLoss extends EvaluateOnceLoss {
 
     private final boolean perImage;
     private final Integer ignoreIndex;
@@ -47,7 +46,7 @@ public class LovaszMultilabelLoss extends Loss {
      * @return the scalar loss
      */
     @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
+    protected NDArray computeLoss(NDList labels, NDList predictions) {
         return compute(predictions.singletonOrThrow(), labels.singletonOrThrow());
     }
 
@@ -66,6 +65,9 @@ public class LovaszMultilabelLoss extends Loss {
                             + shape + " and " + labels.getShape());
         }
         long batch = shape.get(0);
+        if (batch == 0) {
+            return Pipeline.hinge(logits, labels, true, ignoreIndex); // 0, zero gradient
+        }
         long channels = shape.get(1);
         long pixels = batch == 0 || channels == 0 ? 0 : shape.size() / (batch * channels);
         return Scoped.compute(

@@ -3,7 +3,6 @@ package ai.djl.lovasz;
 import ai.djl.lovasz.internal.Pipeline;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.training.loss.Loss;
 
 /**
  * The Lovász-Softmax loss (Berman et al., CVPR 2018): a convex surrogate of the per-class
@@ -40,7 +39,7 @@ import ai.djl.training.loss.Loss;
  * TrainingConfig config = new DefaultTrainingConfig(loss);
  * }</pre>
  */
-public class LovaszSoftmaxLoss extends Loss {
+public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
 
     private final ClassSelection classes;
     private final boolean perImage;
@@ -73,7 +72,7 @@ public class LovaszSoftmaxLoss extends Loss {
      * @return the scalar loss
      */
     @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
+    protected NDArray computeLoss(NDList labels, NDList predictions) {
         return compute(predictions.singletonOrThrow(), labels.singletonOrThrow());
     }
 

@@ -1,5 +1,6 @@
 package ai.djl.lovasz.composite;
 
+import ai.djl.lovasz.EvaluateOnceLoss;
 import ai.djl.lovasz.internal.InputChecks;
 import ai.djl.lovasz.internal.Scoped;
 import ai.djl.ndarray.NDArray;
@@ -7,7 +8,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.loss.Loss;
 
 /**
  * Softmax cross-entropy for segmentation with an ignore index, the partner of the Lovász losses
@@ -22,9 +22,10 @@ import ai.djl.training.loss.Loss;
  * ids of the prediction shape without the class axis or with it of size 1, validated like the
  * Lovász losses. Ignored pixels get exactly zero gradient. Built from {@code logSoftmax} and a
  * pick along the class axis, so it runs on every DJL engine (DJL's own {@code
- * SoftmaxCrossEntropyLoss} has no ignore index).
+ * SoftmaxCrossEntropyLoss} has no ignore index). An empty batch (B = 0) gives 0 with a zero
+ * gradient. Evaluated once per training step ({@link EvaluateOnceLoss}).
  */
-public class SegmentationCrossEntropyLoss extends Loss {
+public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
 
     private final Integer ignoreIndex;
     private final int classAxis;
@@ -53,7 +54,7 @@ public class SegmentationCrossEntropyLoss extends Loss {
     }
 
     @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
+    protected NDArray computeLoss(NDList labels, NDList predictions) {
         return compute(predictions.singletonOrThrow(), labels.singletonOrThrow());
     }
 
@@ -74,6 +75,10 @@ public class SegmentationCrossEntropyLoss extends Loss {
                                 "logits must be [B, C, ...], got shape " + shape);
                     }
                     int axis = InputChecks.resolveClassAxis(classAxis, shape);
+                    if (InputChecks.isEmptyBatch(logits)) {
+                        InputChecks.requireLabelShape(shape, axis, labels);
+                        return InputChecks.zeroLoss(logits);
+                    }
                     InputChecks.requireNonEmpty(logits, "logits");
                     long numClasses = shape.get(axis);
                     NDArray ids = InputChecks.labelsForClassAxis(shape, axis, labels);

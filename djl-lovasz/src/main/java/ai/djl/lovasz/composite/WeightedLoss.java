@@ -1,12 +1,13 @@
 package ai.djl.lovasz.composite;
 
+import ai.djl.lovasz.EvaluateOnceLoss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 
 /** A loss times a constant, {@code λ·L}, for weighted terms of a {@code SimpleCompositeLoss}. */
-public class WeightedLoss extends Loss {
+public class WeightedLoss extends EvaluateOnceLoss {
 
     private final Loss loss;
     private final double weight;
@@ -27,7 +28,7 @@ public class WeightedLoss extends Loss {
     }
 
     @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
+    protected NDArray computeLoss(NDList labels, NDList predictions) {
         NDArray value = loss.evaluate(labels, predictions);
         // A double would promote a float32 scalar loss to float64; keep the loss's type.
         if (value.getDataType() == DataType.FLOAT64) {

@@ -11,7 +11,8 @@ import java.util.Random;
  * The greedy class cover behind {@link ClassBalancedSampler}, on plain arrays.
  *
  * <p>Images with the same class set are interchangeable, so they are grouped: one step costs
- * {@code O(G·k)} for G distinct class sets of at most k classes, an epoch {@code O(N·G·k)}.
+ * {@code O(G·c)} for G distinct class sets of at most c classes, an epoch {@code O(N·G·c)},
+ * whatever the number of devices.
  */
 final class ClassCoverPlanner {
 
@@ -53,15 +54,31 @@ final class ClassCoverPlanner {
     }
 
     /**
-     * Plans one epoch: every image exactly once, in batches of {@code batchSize} (the last one
-     * holds the remainder), each filled by repeatedly taking an image that adds the most classes
-     * not yet in the batch, ties broken uniformly at random over the tied images.
+     * Plans one epoch for one device: {@link #plan(int, int, Random)} with one shard per batch.
      *
      * @param batchSize the batch size
      * @param random the source of the tie-breaks and of the order within class sets
      * @return the batches in the order they were filled (the remainder last)
      */
     List<List<Long>> plan(int batchSize, Random random) {
+        return plan(batchSize, 1, random);
+    }
+
+    /**
+     * Plans one epoch: every image exactly once, in batches of {@code batchSize} (the last one
+     * holds the remainder). Each batch of B images is cut into the shards {@link
+     * #shardSizes}{@code (B, devices)}, and the shards are filled in snake order (0, 1, …, k−1,
+     * then k−1, …, 0, and so on; a full shard is skipped), each pick taking an image that adds the
+     * most classes not yet in <em>that shard</em>, ties broken uniformly at random over the tied
+     * images. The batch lists shard 0's images, then shard 1's, and so on. With one device this
+     * is the plain greedy fill of the whole batch.
+     *
+     * @param batchSize the batch size
+     * @param devices the number of devices k the batch is split across, at least 1
+     * @param random the source of the tie-breaks and of the order within class sets
+     * @return the batches in the order they were filled (the remainder last)
+     */
+    List<List<Long>> plan(int batchSize, int devices, Random random) {
         int groups = groupMembers.length;
         int[][] pools = new int[groups][];
         int[] left = new int[groups];
@@ -69,23 +86,56 @@ final class ClassCoverPlanner {
             pools[g] = shuffled(groupMembers[g], random);
             left[g] = pools[g].length;
         }
-        boolean[] covered = new boolean[numClasses];
+        // At most min(k, B) shards are non-empty; the devices past them get nothing.
+        int shards = Math.min(devices, batchSize);
+        boolean[][] covered = new boolean[shards][numClasses];
         List<List<Long>> batches = new ArrayList<>();
         for (int remaining = size; remaining > 0; ) {
             int take = Math.min(batchSize, remaining);
-            List<Long> batch = new ArrayList<>(take);
-            Arrays.fill(covered, false);
-            for (int step = 0; step < take; step++) {
-                int g = bestGroup(left, covered, random);
-                for (int c : groupClasses[g]) {
-                    covered[c] = true;
+            int[] sizes = shardSizes(take, Math.min(shards, take));
+            List<List<Long>> parts = new ArrayList<>(sizes.length);
+            for (int s = 0; s < sizes.length; s++) {
+                parts.add(new ArrayList<>(sizes[s]));
+                Arrays.fill(covered[s], false);
+            }
+            for (int round = 0; round < sizes[0]; round++) {
+                for (int turn = 0; turn < sizes.length; turn++) {
+                    int s = round % 2 == 0 ? turn : sizes.length - 1 - turn;
+                    if (parts.get(s).size() == sizes[s]) {
+                        continue;
+                    }
+                    int g = bestGroup(left, covered[s], random);
+                    for (int c : groupClasses[g]) {
+                        covered[s][c] = true;
+                    }
+                    parts.get(s).add((long) pools[g][--left[g]]);
                 }
-                batch.add((long) pools[g][--left[g]]);
+            }
+            List<Long> batch = new ArrayList<>(take);
+            for (List<Long> part : parts) {
+                batch.addAll(part);
             }
             batches.add(batch);
             remaining -= take;
         }
         return batches;
+    }
+
+    /**
+     * The sizes of the contiguous pieces DJL's {@code Batch.split(devices, false)} cuts a batch
+     * into: {@code ceil(B/k)} images per device, the last devices fewer or none.
+     *
+     * @param batchSize B, at least 1
+     * @param devices k, at least 1
+     * @return k sizes summing to B
+     */
+    static int[] shardSizes(int batchSize, int devices) {
+        int step = (batchSize - 1) / devices + 1;
+        int[] sizes = new int[devices];
+        for (int s = 0; s < devices; s++) {
+            sizes[s] = (int) Math.max(0, Math.min(step, batchSize - (long) s * step));
+        }
+        return sizes;
     }
 
     /** The group with the largest gain, each tied image equally likely (weighted reservoir). */

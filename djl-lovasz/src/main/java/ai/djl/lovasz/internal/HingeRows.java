@@ -22,18 +22,8 @@ public final class HingeRows {
      */
     public static RowProblem build(
             NDArray logits, NDArray labels, boolean perImage, Integer ignoreIndex) {
-        InputChecks.requireFloatAndSameDevice(logits, labels, "logits");
+        InputChecks.requireBinaryShapes(logits, labels, "logits");
         Shape shape = logits.getShape();
-        Shape labelShape = labels.getShape();
-        if (shape.dimension() < 1 || !binaryShapesMatch(shape, labelShape)) {
-            throw new IllegalArgumentException(
-                    "labels of shape "
-                            + labelShape
-                            + " do not fit logits of shape "
-                            + shape
-                            + ": expected [B, ...] for both, optionally with a size-1 axis 1 on"
-                            + " either");
-        }
         InputChecks.requireNonEmpty(logits, "logits");
         long batch = shape.get(0);
         long pixels = shape.size() / batch;
@@ -55,19 +45,5 @@ public final class HingeRows {
                         .get();
         NDArray valid = ignoreIndex == null ? null : rowLabels.neq(ignoreIndex);
         return new RowProblem(values, keys, foreground, valid, RowProblem.ErrorKind.HINGE);
-    }
-
-    /** Same shape, or equal once a size-1 axis 1 is dropped from the longer one. */
-    private static boolean binaryShapesMatch(Shape a, Shape b) {
-        if (a.equals(b)) {
-            return true;
-        }
-        if (a.dimension() == b.dimension() + 1 && a.dimension() >= 2 && a.get(1) == 1) {
-            return InputChecks.withoutAxis(a, 1).equals(b);
-        }
-        if (b.dimension() == a.dimension() + 1 && b.dimension() >= 2 && b.get(1) == 1) {
-            return InputChecks.withoutAxis(b, 1).equals(a);
-        }
-        return false;
     }
 }

@@ -36,6 +36,29 @@ public final class InputChecks {
     }
 
     /**
+     * Whether predictions hold no image: a batch axis of size 0, as DJL's {@code Batch.split}
+     * gives the last device when a batch has fewer images than {@code ceil(B/k)·(k−1) + 1}.
+     *
+     * @param predictions the predictions
+     * @return {@code B == 0}
+     */
+    public static boolean isEmptyBatch(NDArray predictions) {
+        Shape shape = predictions.getShape();
+        return shape.dimension() >= 1 && shape.get(0) == 0;
+    }
+
+    /**
+     * The loss of an empty batch: 0 in the type the loss would have, with a zero gradient (a sum
+     * over no element, so it stays in the autograd graph and {@code backward} works).
+     *
+     * @param predictions the (empty) predictions, already widened
+     * @return a scalar 0
+     */
+    public static NDArray zeroLoss(NDArray predictions) {
+        return predictions.sum().mul(0);
+    }
+
+    /**
      * Requires at least one pixel (no zero-size axis).
      *
      * @param predictions the predictions
@@ -80,6 +103,20 @@ public final class InputChecks {
      * @return int64 labels {@code [B, P]}
      */
     public static NDArray labelsForClassAxis(Shape predShape, int classAxis, NDArray labels) {
+        requireLabelShape(predShape, classAxis, labels);
+        return integerLabels(labels).reshape(predShape.get(0), -1);
+    }
+
+    /**
+     * Checks that labels fit predictions whose class axis is {@code classAxis}: the prediction
+     * shape without the class axis, or with the class axis of size 1.
+     *
+     * @param predShape the prediction shape
+     * @param classAxis the resolved class axis
+     * @param labels the labels
+     * @throws IllegalArgumentException naming both shapes if they do not fit
+     */
+    public static void requireLabelShape(Shape predShape, int classAxis, NDArray labels) {
         Shape expected = withoutAxis(predShape, classAxis);
         Shape shape = labels.getShape();
         boolean matches =
@@ -99,7 +136,6 @@ public final class InputChecks {
                             + expected
                             + " or the same with a size-1 class axis");
         }
-        return integerLabels(labels).reshape(predShape.get(0), -1);
     }
 
     /**
@@ -188,5 +224,45 @@ public final class InputChecks {
             }
         }
         return new Shape(dims);
+    }
+
+    /**
+     * Checks a binary problem's types, devices and shapes (not label values), also for an empty
+     * batch: logits and labels {@code [B, d1, ...]} of the same shape, or equal once a size-1 axis
+     * 1 is dropped from either.
+     *
+     * @param logits the logits
+     * @param labels 0/1 labels
+     * @param what the name of the logits in messages
+     */
+    public static void requireBinaryShapes(NDArray logits, NDArray labels, String what) {
+        requireFloatAndSameDevice(logits, labels, what);
+        Shape shape = logits.getShape();
+        Shape labelShape = labels.getShape();
+        if (shape.dimension() < 1 || !binaryShapesMatch(shape, labelShape)) {
+            throw new IllegalArgumentException(
+                    "labels of shape "
+                            + labelShape
+                            + " do not fit "
+                            + what
+                            + " of shape "
+                            + shape
+                            + ": expected [B, ...] for both, optionally with a size-1 axis 1 on"
+                            + " either");
+        }
+    }
+
+    /** Same shape, or equal once a size-1 axis 1 is dropped from the longer one. */
+    private static boolean binaryShapesMatch(Shape a, Shape b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        if (a.dimension() == b.dimension() + 1 && a.dimension() >= 2 && a.get(1) == 1) {
+            return InputChecks.withoutAxis(a, 1).equals(b);
+        }
+        if (b.dimension() == a.dimension() + 1 && b.dimension() >= 2 && b.get(1) == 1) {
+            return InputChecks.withoutAxis(b, 1).equals(a);
+        }
+        return false;
     }
 }

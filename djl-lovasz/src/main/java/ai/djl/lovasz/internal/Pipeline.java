@@ -3,7 +3,10 @@ package ai.djl.lovasz.internal;
 import ai.djl.lovasz.ClassSelection;
 import ai.djl.ndarray.NDArray;
 
-/** The whole pipeline (steps 1 to 5) for each loss, each call in its own NDManager scope. */
+/**
+ * The whole pipeline (steps 1 to 5) for each loss, each call in its own NDManager scope. An
+ * empty batch (B = 0: the last device's shard of a short batch) gives 0 with a zero gradient.
+ */
 public final class Pipeline {
 
     private Pipeline() {}
@@ -32,9 +35,14 @@ public final class Pipeline {
             double[] classWeights) {
         return Scoped.compute(
                 () -> {
+                    NDArray widened = Precision.widen(predictions);
+                    if (InputChecks.isEmptyBatch(widened)) {
+                        SoftmaxRows.checkShapes(widened, labels, classAxis);
+                        return InputChecks.zeroLoss(widened);
+                    }
                     SoftmaxRows.Rows rows =
                             SoftmaxRows.build(
-                                    Precision.widen(predictions),
+                                    widened,
                                     labels,
                                     classAxis,
                                     fromLogits,
@@ -61,11 +69,16 @@ public final class Pipeline {
     public static NDArray hinge(
             NDArray logits, NDArray labels, boolean perImage, Integer ignoreIndex) {
         return Scoped.compute(
-                () ->
-                        LovaszKernel.rowLosses(
-                                        HingeRows.build(
-                                                Precision.widen(logits), labels, perImage, ignoreIndex))
-                                .mean(),
+                () -> {
+                    NDArray widened = Precision.widen(logits);
+                    if (InputChecks.isEmptyBatch(widened)) {
+                        InputChecks.requireBinaryShapes(widened, labels, "logits");
+                        return InputChecks.zeroLoss(widened);
+                    }
+                    return LovaszKernel.rowLosses(
+                                    HingeRows.build(widened, labels, perImage, ignoreIndex))
+                            .mean();
+                },
                 logits,
                 labels);
     }

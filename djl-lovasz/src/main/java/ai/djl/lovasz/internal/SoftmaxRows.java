@@ -40,13 +40,8 @@ public final class SoftmaxRows {
             Integer ignoreIndex,
             ClassSelection classes,
             double[] classWeights) {
-        InputChecks.requireFloatAndSameDevice(predictions, labels, "predictions");
+        int axis = checkShapes(predictions, labels, classAxis);
         Shape shape = predictions.getShape();
-        if (shape.dimension() < 2) {
-            throw new IllegalArgumentException(
-                    "predictions must be [B, C, ...] with a batch and a class axis, got shape " + shape);
-        }
-        int axis = InputChecks.resolveClassAxis(classAxis, shape);
         InputChecks.requireNonEmpty(predictions, "predictions");
         NDArray flatLabels = InputChecks.labelsForClassAxis(shape, axis, labels);
         int numClasses = Math.toIntExact(shape.get(axis));
@@ -87,6 +82,26 @@ public final class SoftmaxRows {
         RowProblem problem =
                 takingPart(weights, probas, foreground, valid, perImage, groups, numClasses, length);
         return new Rows(problem, weights);
+    }
+
+    /**
+     * Checks types, devices and shapes (not label values), also for an empty batch.
+     *
+     * @param predictions {@code [B, C, d1, ...]}
+     * @param labels class ids
+     * @param classAxis the class axis, negative counting from the end
+     * @return the resolved class axis
+     */
+    public static int checkShapes(NDArray predictions, NDArray labels, int classAxis) {
+        InputChecks.requireFloatAndSameDevice(predictions, labels, "predictions");
+        Shape shape = predictions.getShape();
+        if (shape.dimension() < 2) {
+            throw new IllegalArgumentException(
+                    "predictions must be [B, C, ...] with a batch and a class axis, got shape " + shape);
+        }
+        int axis = InputChecks.resolveClassAxis(classAxis, shape);
+        InputChecks.requireLabelShape(shape, axis, labels);
+        return axis;
     }
 
     /** How often each class counts: its multiplicity in the selection times its weight. */

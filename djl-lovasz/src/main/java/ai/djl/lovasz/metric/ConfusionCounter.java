@@ -14,6 +14,10 @@ import ai.djl.ndarray.types.Shape;
  * x_i)} over the N pixels, the counts are the product {@code Tᵀ·P} ({@code [C, C]}, memory
  * {@code O(N·C)}). Every partial sum is an integer ≤ N, so the product is exact in float32 below
  * 2^24 pixels; larger batches count in float64.
+ *
+ * <p>A binary model ({@link #countBinary}) has one score per pixel; its predicted class is
+ * {@code [x_i > 0]} for logits or {@code [x_i > 0.5]} for probabilities, counted the same way into
+ * a 2×2 matrix (0 background, 1 foreground).
  */
 final class ConfusionCounter {
 
@@ -69,19 +73,125 @@ final class ConfusionCounter {
             NDArray truth = InputChecks.labelsForClassAxis(shape, axis, labels).flatten();
             InputChecks.checkLabelRange(
                     truth, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
-            NDArray truthHot;
-            if (ignoreIndex == null) {
-                truthHot = truth.oneHot(numClasses, type);
-            } else {
-                NDArray valid = truth.neq(ignoreIndex);
-                // Ignored labels may lie outside [0, C): map them to 0, then zero their rows.
-                NDArray safe = truth.mul(valid.toType(DataType.INT64, false));
-                truthHot = safe.oneHot(numClasses, type).mul(valid.toType(type, false).expandDims(1));
-            }
             NDArray predicted =
                     predictions.stopGradient().argMax(axis).toType(DataType.INT64, false).flatten();
-            NDArray counts = truthHot.transpose().matMul(predicted.oneHot(numClasses, type));
-            return counts.toType(DataType.INT64, false).toLongArray();
+            return countPairs(truth, predicted, numClasses, ignoreIndex, type);
         }
+    }
+
+    /**
+     * Counts a batch of a binary model into a 2×2 matrix (0 background, 1 foreground).
+     *
+     * @param predictions one score per pixel: {@code [B, 1, d1, ...]} with the size-1 class axis
+     *     {@code classAxis}, or any shape {@code [B, ...]} equal to the labels' shape
+     * @param labels 0/1 (or the ignore index): the prediction shape, or the prediction shape without
+     *     its size-1 class axis
+     * @param classAxis the class axis of the predictions, negative counting from the end (only used
+     *     when the labels lack it)
+     * @param ignoreIndex the ignored label, or {@code null}
+     * @param fromLogits true: foreground is {@code x > 0}; false: foreground is {@code x > 0.5}, and
+     *     the predictions must lie in [0, 1]
+     * @return row-major counts {@code [truth·2 + predicted]}
+     */
+    static long[] countBinary(
+            NDArray predictions,
+            NDArray labels,
+            int classAxis,
+            Integer ignoreIndex,
+            boolean fromLogits) {
+        long pixels = predictions.getShape().size();
+        DataType type = pixels < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
+        return countBinary(predictions, labels, classAxis, ignoreIndex, fromLogits, type);
+    }
+
+    /** {@link #countBinary(NDArray, NDArray, int, Integer, boolean)} accumulating in {@code type}. */
+    static long[] countBinary(
+            NDArray predictions,
+            NDArray labels,
+            int classAxis,
+            Integer ignoreIndex,
+            boolean fromLogits,
+            DataType type) {
+        Shape shape = predictions.getShape();
+        Shape labelShape = labels.getShape();
+        if (shape.dimension() < 1) {
+            throw new IllegalArgumentException(
+                    "binary predictions of shape " + shape + " need a batch axis");
+        }
+        if (!labelShape.equals(shape)) {
+            requireChannelFit(shape, labelShape, classAxis);
+        }
+        if (shape.size() == 0) {
+            throw new IllegalArgumentException(
+                    "predictions of shape " + shape + " are empty: nothing to count");
+        }
+        InputChecks.requireFloatAndSameDevice(predictions, labels, "predictions");
+        NDManager owner = predictions.getManager();
+        try (NDManager scope = owner.newSubManager(predictions.getDevice())) {
+            scope.tempAttachAll(predictions, labels);
+            // Same pixel order: dropping or keeping a size-1 axis does not reorder elements.
+            NDArray truth = InputChecks.integerLabels(labels).flatten();
+            InputChecks.checkLabelRange(
+                    truth, ignoreIndex, 0, 1, "{0, 1} (binary: 0 background, 1 foreground)");
+            NDArray scores = predictions.stopGradient();
+            if (!fromLogits) {
+                InputChecks.checkProbabilities(scores);
+            }
+            NDArray foreground = fromLogits ? scores.gt(0f) : scores.gt(0.5f);
+            NDArray predicted = foreground.toType(DataType.INT64, false).flatten();
+            return countPairs(truth, predicted, 2, ignoreIndex, type);
+        }
+    }
+
+    /** Returns if the labels are the predictions without their size-1 class axis; else throws. */
+    private static void requireChannelFit(Shape shape, Shape labelShape, int classAxis) {
+        int rank = shape.dimension();
+        int axis = classAxis < 0 ? classAxis + rank : classAxis;
+        boolean axisExists = axis >= 1 && axis < rank;
+        if (axisExists
+                && shape.get(axis) == 1
+                && labelShape.equals(InputChecks.withoutAxis(shape, axis))) {
+            return;
+        }
+        String expected;
+        if (!axisExists) {
+            expected = shape + " (class axis " + classAxis + " is out of range, so no channel to drop)";
+        } else if (shape.get(axis) != 1) {
+            expected =
+                    shape + ", or predictions with one channel along class axis " + axis
+                            + " (they have " + shape.get(axis) + ") and labels without it";
+        } else {
+            expected =
+                    shape + " or " + InputChecks.withoutAxis(shape, axis)
+                            + " (without the size-1 class axis " + axis + ")";
+        }
+        throw new IllegalArgumentException(
+                "labels of shape " + labelShape + " do not fit binary predictions (numClasses 1) of"
+                        + " shape " + shape + ": expected labels of shape " + expected);
+    }
+
+    /**
+     * Counts pairs (truth, predicted) of class ids.
+     *
+     * @param truth int64 ground truth {@code [N]}, in {@code [0, C)} or the ignore index
+     * @param predicted int64 predicted classes {@code [N]} in {@code [0, C)}
+     * @param numClasses C
+     * @param ignoreIndex the ignored label, or {@code null}
+     * @param type the type to accumulate in
+     * @return row-major counts {@code [truth·C + predicted]}
+     */
+    private static long[] countPairs(
+            NDArray truth, NDArray predicted, int numClasses, Integer ignoreIndex, DataType type) {
+        NDArray truthHot;
+        if (ignoreIndex == null) {
+            truthHot = truth.oneHot(numClasses, type);
+        } else {
+            NDArray valid = truth.neq(ignoreIndex);
+            // Ignored labels may lie outside [0, C): map them to 0, then zero their rows.
+            NDArray safe = truth.mul(valid.toType(DataType.INT64, false));
+            truthHot = safe.oneHot(numClasses, type).mul(valid.toType(type, false).expandDims(1));
+        }
+        NDArray counts = truthHot.transpose().matMul(predicted.oneHot(numClasses, type));
+        return counts.toType(DataType.INT64, false).toLongArray();
     }
 }

@@ -14,6 +14,7 @@ import java.util.Arrays;
  *   IoU_c   = TP / (TP + FP + FN)                       for present classes
  *   present = { c : TP + FP + FN > 0 }                  (c occurs in the ground truth or the prediction)
  *   mIoU    = Σ_{c ∈ present} IoU_c / |present|         (NaN when no class is present)
+ *   pixel accuracy = Σ_c n[c][c] / Σ_{t,p} n[t][p]      (NaN when nothing was counted)
  * </pre>
  *
  * <p>Instances are safe to share between threads.
@@ -98,6 +99,28 @@ public final class ConfusionMatrix {
             total += count;
         }
         return total;
+    }
+
+    /**
+     * Returns the pixel accuracy: the share of counted pixels whose prediction is their
+     * ground-truth class, pooled over all classes,
+     *
+     * <pre>
+     *   pixel accuracy = trace / total = Σ_c n[c][c] / Σ_{t,p} n[t][p]
+     * </pre>
+     *
+     * <p>Unlike {@link #meanIoU()} it weights classes by their pixel count, so a large background
+     * dominates it.
+     *
+     * @return the pixel accuracy in [0, 1], NaN when nothing was counted (total 0)
+     */
+    public synchronized double pixelAccuracy() {
+        long correct = 0;
+        for (int c = 0; c < numClasses; c++) {
+            correct += counts[c * numClasses + c];
+        }
+        long total = total();
+        return total > 0 ? (double) correct / total : Double.NaN;
     }
 
     /** @return a copy of the counts as {@code [truth][predicted]} */

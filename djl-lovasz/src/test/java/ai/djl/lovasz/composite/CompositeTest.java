@@ -3,6 +3,7 @@ package ai.djl.lovasz.composite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
 import ai.djl.lovasz.LovaszSoftmaxLoss;
@@ -10,6 +11,7 @@ import ai.djl.lovasz.testutil.Grad;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.DefaultTrainingConfig;
@@ -124,6 +126,83 @@ class CompositeTest {
                 EasyTrain.fit(trainer, 1, dataset, null);
                 assertEquals(3, loss.getEpoch());
             }
+            // A new trainer (DJL's onTrainingBegin) starts again from the first phase.
+            try (Trainer trainer = model.newTrainer(config)) {
+                assertEquals(0, loss.getEpoch());
+                assertEquals(SegmentationCrossEntropyLoss.class, loss.current().getClass());
+                trainer.initialize(new Shape(4, 3, 4, 4));
+                EasyTrain.fit(trainer, 1, dataset, null);
+                assertEquals(1, loss.getEpoch());
+            }
+        }
+    }
+
+    @Test
+    void severalPhasesFollowTheirStartEpochs() {
+        SegmentationCrossEntropyLoss ce = SegmentationCrossEntropyLoss.of(null);
+        LovaszSoftmaxLoss pooled = LovaszSoftmaxLoss.builder().build();
+        LovaszSoftmaxLoss perImage = LovaszSoftmaxLoss.builder().perImage(true).build();
+        EpochSwitchLoss loss =
+                EpochSwitchLoss.builder().addPhase(0, ce).addPhase(3, pooled).addPhase(5, perImage).build();
+        Object[] expected = {ce, ce, ce, pooled, pooled, perImage, perImage};
+        for (int epoch = 0; epoch < expected.length; epoch++) {
+            loss.setEpoch(epoch);
+            assertSame(expected[epoch], loss.current(), "epoch " + epoch);
+        }
+        assertEquals(3, loss.getPhases().size());
+        assertEquals(
+                "SegmentationCrossEntropy-then-LovaszSoftmaxLoss-then-LovaszSoftmaxLoss", loss.getName());
+        IllegalArgumentException late =
+                assertThrows(IllegalArgumentException.class, () -> EpochSwitchLoss.builder().addPhase(1, ce));
+        assertTrue(late.getMessage().contains("epoch 0, got 1"), late.getMessage());
+        IllegalArgumentException order =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> EpochSwitchLoss.builder().addPhase(0, ce).addPhase(4, pooled).addPhase(4, ce));
+        assertTrue(order.getMessage().contains("4 after 4"), order.getMessage());
+        assertThrows(IllegalStateException.class, () -> EpochSwitchLoss.builder().build());
+        assertThrows(IllegalArgumentException.class, () -> loss.setEpoch(-1));
+    }
+
+    @Test
+    void binaryCrossEntropyIsTheMeanOverValidPixels() {
+        // logits s and labels y (255 ignored); per pixel max(s, 0) − s·y + log(1 + exp(−|s|)),
+        // which is −log σ(s) for y = 1 and −log(1 − σ(s)) for y = 0.
+        double[] s = {2.0, -1.0, 0.5, -3.0, 0.0, 1.5};
+        long[] y = {1, 0, 0, 1, 255, 255};
+        double expected = 0;
+        for (int i = 0; i < 4; i++) {
+            double sigma = 1 / (1 + Math.exp(-s[i]));
+            expected -= y[i] == 1 ? Math.log(sigma) : Math.log(1 - sigma);
+        }
+        expected /= 4;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.create(s, new Shape(1, 1, 2, 3));
+            NDArray labels = manager.create(y, new Shape(1, 2, 3));
+            Grad g = Grad.of(x, a -> SegmentationBinaryCrossEntropyLoss.of(255).compute(a, labels));
+            assertEquals(expected, g.loss, 1e-12);
+            // d/ds = (σ(s) − y) / |V| on valid pixels, exactly 0 on ignored ones.
+            for (int i = 0; i < 6; i++) {
+                double want = i < 4 ? (1 / (1 + Math.exp(-s[i])) - y[i]) / 4 : 0.0;
+                assertEquals(want, g.gradient[i], 1e-12, "pixel " + i);
+            }
+            // Without an ignore index every pixel counts; 255 is then a bad label.
+            NDArray bad = manager.create(y, new Shape(1, 2, 3));
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> SegmentationBinaryCrossEntropyLoss.of(null).compute(x, bad));
+            assertTrue(e.getMessage().contains("label 255"), e.getMessage());
+            NDArray ones = manager.ones(new Shape(1, 2, 3), DataType.INT64);
+            double allOnes = Grad.value(x, a -> SegmentationBinaryCrossEntropyLoss.of(null).compute(a, ones));
+            double sum = 0;
+            for (double v : s) {
+                sum -= Math.log(1 / (1 + Math.exp(-v)));
+            }
+            assertEquals(sum / 6, allOnes, 1e-12);
+            // Every pixel ignored: 0.
+            NDArray none = manager.full(new Shape(1, 2, 3), 255, DataType.INT64);
+            assertEquals(0.0, Grad.value(x, a -> SegmentationBinaryCrossEntropyLoss.of(255).compute(a, none)));
         }
     }
 }

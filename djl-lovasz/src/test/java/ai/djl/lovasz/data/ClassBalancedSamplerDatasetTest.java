@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -59,6 +60,64 @@ class ClassBalancedSamplerDatasetTest {
                         IntStream.range(0, 16).mapToObj(i -> (float) i).collect(Collectors.toList()),
                         seen,
                         "every image once in epoch " + epoch);
+            }
+        }
+    }
+
+    @Test
+    void djlSplitHandsEachDeviceItsPlannedPiece() throws Exception {
+        // Four "devices" that are all the CPU: Batch.split(devices, false) still cuts the batch into
+        // four contiguous pieces of ceil(B/4) rows, as EasyTrain.trainBatch does for four GPUs.
+        Device[] devices = {Device.cpu(), Device.cpu(), Device.cpu(), Device.cpu()};
+        // {B, the rows of each piece, the classes of each piece (see the devices test)}
+        Object[][] cases = {
+            {8, List.of(2, 2, 2, 2), List.of(4, 4, 4, 2)},
+            {9, List.of(3, 3, 3, 0), List.of(5, 5, 5, 0)},
+            {10, List.of(3, 3, 3, 1), List.of(5, 5, 5, 1)},
+        };
+        for (Object[] c : cases) {
+            int batchSize = (Integer) c[0];
+            int[][] classes = ClassBalancedSamplerDevicesTest.richAndSingles(batchSize - 3);
+            ClassBalancedSampler sampler =
+                    ClassBalancedSampler.builder()
+                            .setClasses(classes)
+                            .setBatchSize(batchSize)
+                            .setSeed(5L)
+                            .optDevices(devices)
+                            .build();
+            try (NDManager manager = NDManager.newBaseManager()) {
+                ArrayDataset dataset =
+                        new ArrayDataset.Builder()
+                                .setData(manager.arange((float) batchSize).reshape(batchSize, 1))
+                                .optLabels(manager.arange((float) batchSize))
+                                .setSampling(sampler)
+                                .build();
+                int batches = 0;
+                for (Batch batch : dataset.getData(manager)) {
+                    @SuppressWarnings("unchecked")
+                    List<Long> indices = (List<Long>) batch.getIndices();
+                    List<List<Long>> planned = ClassBalancedSamplerDevicesTest.cut(indices, 4);
+                    Batch[] pieces = batch.split(devices, false);
+                    assertEquals(4, pieces.length, "B = " + batchSize);
+                    List<Integer> rows = new ArrayList<>();
+                    List<List<Long>> received = new ArrayList<>();
+                    for (Batch piece : pieces) {
+                        NDArray data = piece.getData().head();
+                        rows.add((int) data.getShape().get(0));
+                        List<Long> images = new ArrayList<>();
+                        for (float value : data.toFloatArray()) {
+                            images.add((long) value);
+                        }
+                        received.add(images);
+                        piece.close();
+                    }
+                    assertEquals(c[1], rows, "rows per device, B = " + batchSize);
+                    assertEquals(planned, received, "each device gets its planned piece, B = " + batchSize);
+                    assertEquals(c[2], ClassBalancedSamplerTest.coverage(received, classes), "B = " + batchSize);
+                    batch.close();
+                    batches++;
+                }
+                assertEquals(1, batches);
             }
         }
     }

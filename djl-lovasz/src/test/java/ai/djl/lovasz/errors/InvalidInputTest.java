@@ -115,11 +115,21 @@ class InvalidInputTest {
     }
 
     @Test
-    void emptyBatchAndZeroSizeAxes() {
-        assertRejected(() -> softmax().compute(logits(0, 3, 4, 4), labels(0, 0, 4, 4)), "(0, 3, 4, 4)", "empty");
+    void zeroSizeAxisWithImages() {
+        // B = 0 is a device's empty shard and gives 0 (EmptyShardTest); a zero-size spatial or
+        // class axis with images is a mistake.
         assertRejected(() -> softmax().compute(logits(2, 3, 0, 4), labels(0, 2, 0, 4)), "(2, 3, 0, 4)", "empty");
+        assertRejected(() -> softmax().compute(logits(2, 0, 4, 4), labels(0, 2, 4, 4)), "(2, 0, 4, 4)", "empty");
         assertRejected(
-                () -> LovaszHingeLoss.builder().build().compute(logits(0, 4, 4), labels(0, 0, 4, 4)), "empty");
+                () -> LovaszHingeLoss.builder().build().compute(logits(2, 0, 4), labels(0, 2, 0, 4)), "empty");
+    }
+
+    @Test
+    void emptyBatchWithLabelsThatDoNotFit() {
+        // An empty shard is still checked for shapes: labels [0, 5, 4] do not fit [0, 3, 4, 4].
+        assertRejected(() -> softmax().compute(logits(0, 3, 4, 4), labels(0, 0, 5, 4)), "(0, 5, 4)", "(0, 3, 4, 4)");
+        assertRejected(
+                () -> LovaszHingeLoss.builder().build().compute(logits(0, 4, 4), labels(0, 0, 4, 5)), "(0, 4, 5)");
     }
 
     @Test

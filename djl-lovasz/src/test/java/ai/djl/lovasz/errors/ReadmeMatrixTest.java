@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ReadmeMatrixTest {
 
     private static final List<String> PACKAGES =
-            List.of("ai.djl.lovasz.errors", "ai.djl.lovasz.reliability", "ai.djl.lovasz.parity");
+            List.of("ai.djl.lovasz.errors", "ai.djl.lovasz.reliability", "ai.djl.lovasz.parity", "ai.djl.lovasz.training");
 
     @Test
     void everyRowNamesAnExistingTest() throws IOException {

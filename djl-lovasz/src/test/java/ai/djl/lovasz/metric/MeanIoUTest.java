@@ -109,6 +109,27 @@ class MeanIoUTest {
     }
 
     @Test
+    void pixelAccuracyIsTraceOverCountedPixels() {
+        // A: trace of CM_A = 3 + 3 + 2 = 8 of 12 pixels → 2/3.
+        MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3).optIgnoreIndex(255));
+        update(miou, labels(manager, TRUTH_A), logits(manager, 3, PRED_A));
+        assertEquals(2.0 / 3, miou.getPixelAccuracy("k"), EPS);
+        // Plus B: trace of CM_AB = 4 + 8 + 5 = 17 of 24 pixels → 17/24.
+        update(miou, labels(manager, TRUTH_B), logits(manager, 3, PRED_B));
+        assertEquals(17.0 / 24, miou.getPixelAccuracy("k"), EPS);
+        // Ignored pixels are in neither the trace nor the total: B with its last row labelled 255
+        // leaves rows 0-1, truth 1 1 1 1 1 1 2 2 against pred 1 1 1 0 1 1 2 2: 7 right of 8.
+        miou.addAccumulator("ignored");
+        int[] truth = TRUTH_B.clone();
+        java.util.Arrays.fill(truth, 8, 12, 255);
+        miou.updateAccumulator("ignored", new NDList(labels(manager, truth)),
+                new NDList(logits(manager, 3, PRED_B)));
+        assertEquals(7.0 / 8, miou.getPixelAccuracy("ignored"), EPS);
+        miou.resetAccumulator("k");
+        assertTrue(Double.isNaN(miou.getPixelAccuracy("k")), "nothing counted: NaN");
+    }
+
+    @Test
     void evaluateReturnsTheBatchValueAndLeavesAccumulatorsAlone() {
         MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3));
         NDArray value =
@@ -254,7 +275,7 @@ class MeanIoUTest {
                 () -> update(fresh(MeanIoU.builder().setNumClasses(3).optClassAxis(4)),
                         labels(manager, TRUTH_A), logits));
         assertMessage("no accumulator named 'other'", () -> miou.getAccumulator("other"));
-        assertMessage("at least 2", () -> new MeanIoU(1));
+        assertMessage("at least 1", () -> new MeanIoU(0));
         assertArrayEquals(new long[3][3], miou.getConfusionMatrix("k"), "failed updates count nothing");
     }
 

@@ -1,26 +1,35 @@
 package ai.djl.lovasz.examples.demos;
 
 import ai.djl.Model;
+import ai.djl.metric.Metrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
+import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.evaluator.Evaluator;
+import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import ai.djl.training.util.ProgressBar;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Full-batch training of a tiny model with Adam, as in the original demos: every step uses all
- * images, and the model starts from the same state in every run.
+ * Full-batch training of a tiny model with Adam, as in the original demos, through DJL's own
+ * loop: one epoch of {@code EasyTrain.fit} is one step over all images, and the model starts from
+ * the same state in every run. After training, the images are DJL's validation set once, so the
+ * metric (an {@link Evaluator} of the library) holds its {@code VALIDATE_EPOCH} counts.
  */
 final class DemoTraining {
 
@@ -29,53 +38,54 @@ final class DemoTraining {
     /**
      * Trains a fresh copy of a model and returns its final predictions.
      *
-     * @param name the run's name (progress bar)
+     * @param name the run's name
      * @param block a new block with its initial state set by its initializers
      * @param loss the loss on (labels, predictions)
+     * @param metric the evaluator read after training under {@code VALIDATE_EPOCH}
      * @param features the input
      * @param labels the labels
-     * @param predictionShape reshapes the model output before the loss (e.g. add a class axis)
      * @param learningRate Adam's learning rate
      * @param steps the number of steps
      * @param initializers sets the initial state on the config (the same for every run)
+     * @param out where a progress line goes every 100 steps
      * @return the model output after training, on the features' manager, and the final loss
      */
     static Outcome train(
-            String name, Block block, Loss loss, NDArray features, NDArray labels,
-            Function<NDArray, NDArray> predictionShape, float learningRate, int steps,
-            UnaryOperator<DefaultTrainingConfig> initializers) {
+            String name, Block block, Loss loss, Evaluator metric, NDArray features, NDArray labels,
+            float learningRate, int steps, UnaryOperator<DefaultTrainingConfig> initializers,
+            PrintStream out) {
         DefaultTrainingConfig config = initializers.apply(new DefaultTrainingConfig(loss)
                 .optOptimizer(Optimizer.adam()
                         .optLearningRateTracker(Tracker.fixed(learningRate))
-                        .build()));
-        NDManager outer = features.getManager();
+                        .build())
+                .addEvaluator(metric)
+                .addTrainingListeners(TrainingListener.Defaults.basic())
+                .addTrainingListeners(new Progress(name, loss, steps, out)));
+        int images = Math.toIntExact(features.getShape().get(0));
+        ArrayDataset all = new ArrayDataset.Builder()
+                .setData(features)
+                .optLabels(labels)
+                .setSampling(images, false)
+                .build();
         try (Model model = Model.newInstance(name)) {
             model.setBlock(block);
             try (Trainer trainer = model.newTrainer(config)) {
+                trainer.setMetrics(new Metrics());
                 trainer.initialize(features.getShape());
                 long start = System.nanoTime();
-                ProgressBar bar = steps > 0 ? new ProgressBar(name, steps) : null;
-                float lastLoss = Float.NaN;
-                for (int step = 0; step < steps; step++) {
-                    try (NDManager scope = outer.newSubManager();
-                            GradientCollector collector = trainer.newGradientCollector()) {
-                        NDArray out = trainer.forward(new NDList(features)).singletonOrThrow();
-                        out.attach(scope);
-                        NDArray value = loss.evaluate(
-                                new NDList(labels), new NDList(predictionShape.apply(out)));
-                        value.attach(scope);
-                        collector.backward(value);
-                        lastLoss = value.getFloat();
-                    }
-                    trainer.step();
-                    bar.update(step + 1, String.format(java.util.Locale.ROOT, "loss %.4f", lastLoss));
-                }
-                NDArray out = trainer.evaluate(new NDList(features)).singletonOrThrow();
-                out.attach(outer);
+                EasyTrain.fit(trainer, steps, all, null);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                EasyTrain.evaluateDataset(trainer, all);
+                NDArray output = trainer.evaluate(new NDList(features)).singletonOrThrow();
+                output.attach(features.getManager());
                 Map<String, float[]> parameters = new LinkedHashMap<>();
                 block.getParameters().forEach(
                         p -> parameters.put(p.getKey(), p.getValue().getArray().toFloatArray()));
-                return new Outcome(out, lastLoss, parameters, (System.nanoTime() - start) / 1e9);
+                return new Outcome(output, parameters, seconds);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (TranslateException e) {
+                throw new IllegalStateException(e);
             }
         }
     }
@@ -84,40 +94,37 @@ final class DemoTraining {
      * The result of a run.
      *
      * @param output the model's output on the features after training
-     * @param finalLoss the loss of the last step
      * @param parameters the trained parameters' values by name, copied before the model closed
      * @param seconds wall time of the training steps
      */
-    record Outcome(
-            NDArray output, float finalLoss, Map<String, float[]> parameters, double seconds) {}
+    record Outcome(NDArray output, Map<String, float[]> parameters, double seconds) {}
 
-    /**
-     * A shape helper: the output with a class axis of size 1 inserted at axis 1.
-     *
-     * @return the function
-     */
-    static Function<NDArray, NDArray> withClassAxis() {
-        return x -> x.expandDims(1);
-    }
+    /** Prints the training loss every 100 steps and at the last one. */
+    private static final class Progress extends TrainingListenerAdapter {
+        private final String name;
+        private final Loss loss;
+        private final int steps;
+        private final PrintStream out;
+        private int step;
 
-    /**
-     * The identity shape helper.
-     *
-     * @return the function
-     */
-    static Function<NDArray, NDArray> unchanged() {
-        return x -> x;
-    }
+        Progress(String name, Loss loss, int steps, PrintStream out) {
+            this.name = name;
+            this.loss = loss;
+            this.steps = steps;
+            this.out = out;
+        }
 
-    /**
-     * Checks a shape.
-     *
-     * @param array the array
-     * @param expected the expected shape
-     */
-    static void requireShape(NDArray array, Shape expected) {
-        if (!array.getShape().equals(expected)) {
-            throw new IllegalStateException("shape " + array.getShape() + ", expected " + expected);
+        @Override
+        public void onEpoch(Trainer trainer) {
+            step++;
+            if (step % 100 == 0 || step == steps) {
+                String key = EvaluatorTrainingListener.metricName(
+                        loss, EvaluatorTrainingListener.TRAIN_EPOCH);
+                double value = trainer.getMetrics() != null && trainer.getMetrics().hasMetric(key)
+                        ? trainer.getMetrics().latestMetric(key).getValue()
+                        : Double.NaN;
+                out.printf(Locale.ROOT, "  %s: step %d/%d, loss %.4f%n", name, step, steps, value);
+            }
         }
     }
 }

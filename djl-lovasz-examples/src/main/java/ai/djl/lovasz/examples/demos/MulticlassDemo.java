@@ -3,8 +3,7 @@ package ai.djl.lovasz.examples.demos;
 import ai.djl.lovasz.ClassSelection;
 import ai.djl.lovasz.LovaszSoftmaxLoss;
 import ai.djl.lovasz.composite.SegmentationCrossEntropyLoss;
-import ai.djl.lovasz.examples.metrics.IouCounts;
-import ai.djl.lovasz.examples.metrics.MeanIouEvaluator;
+import ai.djl.lovasz.metric.MeanIoU;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -15,6 +14,7 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.loss.Loss;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -81,14 +81,14 @@ public final class MulticlassDemo {
             NDArray y = manager.create(labels, new Shape(IMAGES, SIZE, SIZE));
             out.printf(Locale.ROOT, "multiclass demo: %d images %dx%d, %d classes + void (%.1f %%"
                     + " of pixels)%n", IMAGES, SIZE, SIZE, CLASSES, 100 * voidFraction(labels));
-            Run start = train("start", new SegmentationCrossEntropyLoss("CE", VOID, 1), x, y, labels,
-                    0, weight, bias, 19.81);
+            Run start = train("start", SegmentationCrossEntropyLoss.of(VOID), x, y, 0, weight, bias,
+                    19.81, out);
             List<Run> runs = new ArrayList<>();
             runs.add(train("Lovász-Softmax", LovaszSoftmaxLoss.builder()
                     .classes(ClassSelection.PRESENT).perImage(false).ignoreIndex(VOID).build(),
-                    x, y, labels, steps, weight, bias, 54.77));
-            runs.add(train("cross-entropy", new SegmentationCrossEntropyLoss("CE", VOID, 1),
-                    x, y, labels, steps, weight, bias, 52.85));
+                    x, y, steps, weight, bias, 54.77, out));
+            runs.add(train("cross-entropy", SegmentationCrossEntropyLoss.of(VOID),
+                    x, y, steps, weight, bias, 52.85, out));
             out.println();
             out.println("| run | IoU class 0 | IoU class 1 | IoU class 2 | mIoU (%) |"
                     + " original mIoU (%) | time |");
@@ -103,17 +103,17 @@ public final class MulticlassDemo {
     }
 
     private static Run train(
-            String name, Loss loss, NDArray x, NDArray y, int[] labels, int steps,
-            FixedInitializer weight, FixedInitializer bias, double original) {
+            String name, Loss loss, NDArray x, NDArray y, int steps,
+            FixedInitializer weight, FixedInitializer bias, double original, PrintStream out) {
+        MeanIoU miou = MeanIoU.builder().setNumClasses(CLASSES).optIgnoreIndex(VOID).build();
         DemoTraining.Outcome outcome = DemoTraining.train(
-                name, model(), loss, x, y, DemoTraining.unchanged(), 0.005f, steps,
+                name, model(), loss, miou, x, y, 0.005f, steps,
                 config -> config.optInitializer(weight, Parameter.Type.WEIGHT)
-                        .optInitializer(bias, Parameter.Type.BIAS));
-        IouCounts counts = counts(outcome.output(), labels);
+                        .optInitializer(bias, Parameter.Type.BIAS), out);
         outcome.output().close();
-        double[] ious = counts.ious();
+        double[] ious = miou.getClassIoU(EvaluatorTrainingListener.VALIDATE_EPOCH);
         for (int c = 0; c < ious.length; c++) {
-            ious[c] = Double.isNaN(ious[c]) ? 100 : 100 * ious[c];
+            ious[c] = 100 * ious[c];
         }
         return new Run(name, ious, original, outcome.seconds());
     }
@@ -188,17 +188,4 @@ public final class MulticlassDemo {
      * @param runs Lovász-Softmax, cross-entropy
      */
     public record Result(Run start, List<Run> runs) {}
-
-    /**
-     * Dataset IoU counts of the arg-max predictions.
-     *
-     * @param logits {@code [B, C, H, W]}
-     * @param labels the labels, void ignored
-     * @return the counts
-     */
-    static IouCounts counts(NDArray logits, int[] labels) {
-        IouCounts counts = new IouCounts(CLASSES, VOID);
-        counts.add(MeanIouEvaluator.predictedClasses(logits), labels);
-        return counts;
-    }
 }

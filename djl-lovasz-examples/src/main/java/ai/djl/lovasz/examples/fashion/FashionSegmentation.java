@@ -137,9 +137,11 @@ public final class FashionSegmentation {
         for (RunResult r : results) {
             if (ce != null && r != ce) {
                 text.append(String.format(Locale.ROOT,
-                        "%s vs CE: mIoU %+.1f points (%s vs %s %%), seed %d%n",
+                        "%s vs CE: mIoU %+.1f points (%s vs %s %%), step time x%.2f (%.0f vs %.0f"
+                                + " ms, median after the first epoch), seed %d%n",
                         r.recipe().label(), 100 * (r.meanIou() - ce.meanIou()),
                         ResultsTable.percent(r.meanIou()), ResultsTable.percent(ce.meanIou()),
+                        r.msPerStep() / ce.msPerStep(), r.msPerStep(), ce.msPerStep(),
                         options.seed()));
             }
         }

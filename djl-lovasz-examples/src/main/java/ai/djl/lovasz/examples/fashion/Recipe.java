@@ -1,12 +1,10 @@
 package ai.djl.lovasz.examples.fashion;
 
 import ai.djl.lovasz.LovaszSoftmaxLoss;
+import ai.djl.lovasz.composite.EpochSwitchLoss;
+import ai.djl.lovasz.composite.LovaszComposites;
 import ai.djl.lovasz.composite.SegmentationCrossEntropyLoss;
-import ai.djl.lovasz.examples.losses.PhasedLoss;
-import ai.djl.lovasz.composite.WeightedLoss;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.loss.SimpleCompositeLoss;
-import java.util.List;
 
 /** The four ways the example trains the same network, with the same seed, data and budget. */
 public enum Recipe {
@@ -58,35 +56,25 @@ public enum Recipe {
     }
 
     /**
-     * Builds the training loss of this recipe.
+     * Builds the training loss of this recipe from the library's losses and composites.
      *
      * @param epochs the total number of epochs
      * @param fineTuneEpochs the number of final epochs of Lovász for {@link #CE_THEN_LOVASZ}
      * @param lambda the Lovász weight for {@link #CE_PLUS_LOVASZ}
-     * @return the loss, switched per epoch by {@link PhasedLoss#setEpoch(int)}
+     * @return the loss; for {@link #CE_THEN_LOVASZ} an {@link EpochSwitchLoss}, whose {@link
+     *     EpochSwitchLoss#listener()} the trainer must get
      */
-    public PhasedLoss loss(int epochs, int fineTuneEpochs, float lambda) {
-        Loss crossEntropy = new SegmentationCrossEntropyLoss("CrossEntropy", null, 1);
-        Loss lovasz = LovaszSoftmaxLoss.builder().optName("LovaszSoftmax").build();
+    public Loss loss(int epochs, int fineTuneEpochs, float lambda) {
+        LovaszSoftmaxLoss lovasz = LovaszSoftmaxLoss.builder().build();
         switch (this) {
             case CROSS_ENTROPY:
-                return PhasedLoss.constant(crossEntropy);
+                return SegmentationCrossEntropyLoss.of(null);
             case LOVASZ:
-                return PhasedLoss.constant(lovasz);
+                return lovasz;
             case CE_THEN_LOVASZ:
-                int switchEpoch = Math.max(0, epochs - fineTuneEpochs);
-                if (switchEpoch == 0) {
-                    return PhasedLoss.constant(lovasz);
-                }
-                return new PhasedLoss(
-                        "CE-then-Lovasz",
-                        List.of(new PhasedLoss.Phase(0, crossEntropy),
-                                new PhasedLoss.Phase(switchEpoch, lovasz)));
+                return LovaszComposites.crossEntropyThenLovasz(lovasz, Math.max(0, epochs - fineTuneEpochs));
             case CE_PLUS_LOVASZ:
-                SimpleCompositeLoss sum = new SimpleCompositeLoss("CE+Lovasz")
-                        .addLoss(crossEntropy)
-                        .addLoss(new WeightedLoss(lovasz, lambda));
-                return PhasedLoss.constant(sum);
+                return LovaszComposites.crossEntropyPlusLovasz(lovasz, lambda);
             default:
                 throw new AssertionError(this);
         }

@@ -2,18 +2,17 @@ package ai.djl.lovasz.examples.fashion;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.lovasz.examples.losses.PhasedLoss;
-import ai.djl.lovasz.examples.metrics.MeanIouEvaluator;
+import ai.djl.lovasz.composite.EpochSwitchLoss;
+import ai.djl.lovasz.metric.MeanIoU;
 import ai.djl.metric.Metrics;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
-import ai.djl.training.listener.DivergenceCheckTrainingListener;
-import ai.djl.training.listener.EpochTrainingListener;
 import ai.djl.training.listener.EvaluatorTrainingListener;
-import ai.djl.training.listener.LoggingTrainingListener;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
@@ -23,9 +22,13 @@ import java.io.PrintStream;
 /**
  * Trains the segmentation network with one {@link Recipe}: same seed (weights and batch order),
  * same data, same schedule (Adam, learning rate times {@code lrDecay} for the last {@code
- * fineTuneEpochs}) for every recipe; only the loss differs.
+ * fineTuneEpochs}) for every recipe; only the loss differs. The held-out scenes are DJL's
+ * validation set, measured by the library's {@link MeanIoU}.
  */
 public final class RecipeTrainer {
+
+    /** Batch size of the validation passes (inference only). */
+    private static final int VALIDATION_BATCH = 100;
 
     private final TrainingOptions options;
     private final PrintStream out;
@@ -55,42 +58,53 @@ public final class RecipeTrainer {
     public RunResult run(Recipe recipe, SceneTensors train, SceneTensors test, int[] samples)
             throws IOException, TranslateException {
         Engine.getInstance().setRandomSeed((int) options.seed());
-        int classes = SceneComposer.CLASSES;
         int size = train.scenes().size();
-        PhasedLoss loss = recipe.loss(options.epochs(), options.fineTuneEpochs(), options.lambda());
-        MeanIouEvaluator trainIou = new MeanIouEvaluator("mIoU", classes, null);
         int stepsPerEpoch = (train.scenes().count() + options.batchSize() - 1) / options.batchSize();
-        EpochReporter reporter = new EpochReporter(
-                recipe.label(), loss, trainIou, test, classes, options.epochs(), out);
+
+        Loss loss = recipe.loss(options.epochs(), options.fineTuneEpochs(), options.lambda());
+        MeanIoU miou = MeanIoU.builder().setNumClasses(SceneComposer.CLASSES).build();
+        EpochReporter reporter = new EpochReporter(recipe.label(), loss, miou, options.epochs(), out);
+        StepTimer steps = new StepTimer();
         DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule(stepsPerEpoch)).build())
-                .addEvaluator(trainIou)
-                .addTrainingListeners(
-                        new EpochTrainingListener(),
-                        new EvaluatorTrainingListener(),
-                        new DivergenceCheckTrainingListener(),
-                        new LoggingTrainingListener(),
-                        reporter);
-        ArrayDataset dataset = new ArrayDataset.Builder()
+                .addEvaluator(miou)
+                .addTrainingListeners(TrainingListener.Defaults.logging())
+                .addTrainingListeners(reporter, steps);
+        if (loss instanceof EpochSwitchLoss) {
+            config.addTrainingListeners(((EpochSwitchLoss) loss).listener());
+        }
+        ArrayDataset trainSet = new ArrayDataset.Builder()
                 .setData(train.images())
                 .optLabels(train.labels())
                 .setSampling(options.batchSize(), true, true)
+                .build();
+        ArrayDataset testSet = new ArrayDataset.Builder()
+                .setData(test.images())
+                .optLabels(test.labels())
+                .setSampling(VALIDATION_BATCH, false)
                 .build();
         out.printf("%n== %s: %s ==%n", recipe.label(),
                 recipe.describe(options.epochs(), options.fineTuneEpochs(), options.lambda()));
         long start = System.nanoTime();
         try (Model model = Model.newInstance("fashion-" + recipe.name())) {
-            model.setBlock(SegmentationNet.build(classes, options.width()));
+            model.setBlock(SegmentationNet.build(SceneComposer.CLASSES, options.width()));
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.setMetrics(new Metrics());
                 trainer.initialize(new Shape(options.batchSize(), 1, size, size));
-                EasyTrain.fit(trainer, options.epochs(), dataset, null);
+                EasyTrain.fit(trainer, options.epochs(), trainSet, testSet);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                // DJL resets the validation accumulator after each epoch: one more pass over the
+                // held-out scenes with the final weights fills it for the per-class table.
+                EasyTrain.evaluateDataset(trainer, testSet);
+                String key = EvaluatorTrainingListener.VALIDATE_EPOCH;
                 return new RunResult(
                         recipe,
                         reporter.testMeanIou(),
                         reporter.trainLoss(),
-                        reporter.lastCounts(),
+                        miou.getClassIoU(key),
+                        miou.getAccumulator(key),
+                        miou.getPixelAccuracy(key),
+                        steps.medianMillis(),
                         seconds,
                         SegmentationEvaluation.predictions(trainer, test, samples));
             }

@@ -3,7 +3,7 @@ package ai.djl.lovasz.examples.fashion;
 import java.util.List;
 import java.util.Locale;
 
-/** Formats the runs' held-out results as a Markdown table: per-class IoU, mIoU, wall time. */
+/** Formats the runs' held-out results as a Markdown table: per-class IoU, mIoU, step and wall time. */
 public final class ResultsTable {
 
     private ResultsTable() {}
@@ -12,7 +12,8 @@ public final class ResultsTable {
      * Builds the table.
      *
      * @param results the runs, one column each
-     * @return Markdown, one row per class, then mIoU, pixel accuracy and wall time
+     * @return Markdown, one row per class, then mIoU, pixel accuracy, ms per step (median after
+     *     the first epoch) and wall time
      */
     public static String markdown(List<RunResult> results) {
         StringBuilder text = new StringBuilder("| class |");
@@ -25,7 +26,7 @@ public final class ResultsTable {
         for (int c = 0; c < SceneComposer.CLASSES; c++) {
             text.append("| ").append(className(c)).append(" |");
             for (RunResult r : results) {
-                text.append(' ').append(percent(r.finalCounts().iou(c))).append(" |");
+                text.append(' ').append(percent(r.classIoU()[c])).append(" |");
             }
             text.append('\n');
         }
@@ -35,7 +36,11 @@ public final class ResultsTable {
         }
         text.append("\n| pixel accuracy |");
         for (RunResult r : results) {
-            text.append(' ').append(percent(r.finalCounts().accuracy())).append(" |");
+            text.append(' ').append(percent(r.pixelAccuracy())).append(" |");
+        }
+        text.append("\n| ms per step |");
+        for (RunResult r : results) {
+            text.append(String.format(Locale.ROOT, " %.0f |", r.msPerStep()));
         }
         text.append("\n| wall time |");
         for (RunResult r : results) {

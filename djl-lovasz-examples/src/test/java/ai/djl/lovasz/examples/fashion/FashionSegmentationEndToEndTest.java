@@ -28,6 +28,7 @@ class FashionSegmentationEndToEndTest {
         }
         String printed = text.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("| **mIoU** |"), printed);
+        assertTrue(printed.contains("| ms per step |"), printed);
         assertTrue(printed.contains("data: Fashion-MNIST embedded subset"), printed);
         return report;
     }
@@ -48,9 +49,13 @@ class FashionSegmentationEndToEndTest {
                 assertTrue(Double.isFinite(miou) && miou >= 0 && miou <= 1, r + ": " + miou);
             }
             assertTrue(Double.isFinite(r.meanIou()) && r.meanIou() >= 0 && r.meanIou() <= 1);
-            for (double iou : r.finalCounts().ious()) {
+            for (double iou : r.classIoU()) {
                 assertTrue(Double.isNaN(iou) || (iou >= 0 && iou <= 1));
             }
+            // The table's pass and the last epoch's validation use the same weights and metric.
+            assertEquals(r.testMeanIou().get(1), r.meanIou(), 1e-6, r.recipe() + ": final = last epoch");
+            assertTrue(r.pixelAccuracy() > 0 && r.pixelAccuracy() <= 1, "pixel accuracy " + r.pixelAccuracy());
+            assertTrue(r.msPerStep() > 0 && Double.isFinite(r.msPerStep()), "ms per step " + r.msPerStep());
             assertTrue(r.trainLoss().stream().allMatch(Double::isFinite));
             assertTrue(r.wallSeconds() > 0);
             assertEquals(FashionSegmentation.SAMPLE_SCENES, r.samplePredictions().size());
