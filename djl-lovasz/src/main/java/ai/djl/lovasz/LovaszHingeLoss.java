@@ -23,6 +23,9 @@ import ai.djl.ndarray.NDList;
  * valid pixel gives 0 and, per image, still counts in the mean; all-background gives {@code
  * relu(max_i(1 + s_i))}. Labels other than 0, 1 and the ignore index are rejected (the original
  * silently uses them as signs).
+ *
+ * <p>An empty batch (B = 0, a device's empty chunk) gives 0 with a zero gradient. In DJL's
+ * training loop the loss is computed once per step and chunk ({@link EvaluateOnceLoss}).
  */
 public class LovaszHingeLoss extends EvaluateOnceLoss {
 

@@ -19,6 +19,9 @@ import ai.djl.ndarray.types.Shape;
  * C = 1, i.e. Lovász-sigmoid, with {@code sigmoid(true)}), pooled over the batch, or per image and
  * averaged over images with {@code perImage(true)}. Every channel counts, also one without
  * positives. Ignored pixels are dropped per channel.
+ *
+ * <p>An empty batch (B = 0, a device's empty chunk) gives 0 with a zero gradient. In DJL's
+ * training loop the loss is computed once per step and chunk ({@link EvaluateOnceLoss}).
  */
 public class LovaszMultilabelLoss extends EvaluateOnceLoss {
 

@@ -31,8 +31,11 @@ import ai.djl.ndarray.NDList;
  * p_y} (the original crashes with an ignore index set). Labels outside {@code [0, C)} that are not
  * the ignore index are rejected (the original silently treats them as background).
  *
- * <p>With several devices, DJL's {@code Trainer} evaluates the loss per device shard, so the
- * pooled loss is a per-shard surrogate (the mean over shards); {@code perImage} is unaffected.
+ * <p>With several devices, DJL's {@code Trainer} evaluates the loss on each device's chunk of
+ * {@code ceil(B/k)} images and sums the gradients: pooled, each term is a surrogate of one chunk's
+ * IoU; per image, an image in a shorter chunk weighs more. An empty chunk (B = 0) gives 0 with a
+ * zero gradient. In DJL's training loop the loss is computed once per step and chunk: the
+ * training-loss display reuses the value ({@link EvaluateOnceLoss}).
  *
  * <pre>{@code
  * Loss loss = LovaszSoftmaxLoss.builder().ignoreIndex(255).build();

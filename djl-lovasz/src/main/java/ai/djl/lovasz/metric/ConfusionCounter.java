@@ -62,11 +62,12 @@ final class ConfusionCounter {
                     "predictions of shape " + shape + " have " + shape.get(axis)
                             + " classes along axis " + axis + " but numClasses is " + numClasses);
         }
-        if (shape.size() == 0) {
-            throw new IllegalArgumentException(
-                    "predictions of shape " + shape + " are empty: nothing to count");
-        }
         InputChecks.requireFloatAndSameDevice(predictions, labels, "predictions");
+        if (InputChecks.isEmptyBatch(predictions)) {
+            InputChecks.requireLabelShape(shape, axis, labels);
+            return new long[numClasses * numClasses]; // a device's empty chunk counts nothing
+        }
+        requireNonEmpty(shape);
         NDManager owner = predictions.getManager();
         try (NDManager scope = owner.newSubManager(predictions.getDevice())) {
             scope.tempAttachAll(predictions, labels);
@@ -121,11 +122,11 @@ final class ConfusionCounter {
         if (!labelShape.equals(shape)) {
             requireChannelFit(shape, labelShape, classAxis);
         }
-        if (shape.size() == 0) {
-            throw new IllegalArgumentException(
-                    "predictions of shape " + shape + " are empty: nothing to count");
-        }
         InputChecks.requireFloatAndSameDevice(predictions, labels, "predictions");
+        if (InputChecks.isEmptyBatch(predictions)) {
+            return new long[4]; // a device's empty chunk counts nothing
+        }
+        requireNonEmpty(shape);
         NDManager owner = predictions.getManager();
         try (NDManager scope = owner.newSubManager(predictions.getDevice())) {
             scope.tempAttachAll(predictions, labels);
@@ -144,6 +145,14 @@ final class ConfusionCounter {
     }
 
     /** Returns if the labels are the predictions without their size-1 class axis; else throws. */
+    /** A zero-size axis with B > 0 is a mistake (B = 0, a device's empty chunk, is not). */
+    private static void requireNonEmpty(Shape shape) {
+        if (shape.size() == 0) {
+            throw new IllegalArgumentException(
+                    "predictions of shape " + shape + " are empty: nothing to count");
+        }
+    }
+
     private static void requireChannelFit(Shape shape, Shape labelShape, int classAxis) {
         int rank = shape.dimension();
         int axis = classAxis < 0 ? classAxis + rank : classAxis;

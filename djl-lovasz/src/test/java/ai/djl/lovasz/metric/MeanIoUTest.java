@@ -250,6 +250,24 @@ class MeanIoUTest {
     }
 
     @Test
+    void anEmptyDeviceChunkCountsNothing() {
+        // B = 0 (DJL's split of 9 images on 4 devices: 3, 3, 3, 0) adds nothing; A still counts.
+        MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3));
+        update(miou, manager.zeros(new Shape(0, 3, 4), DataType.INT64), manager.zeros(new Shape(0, 3, 3, 4)));
+        assertArrayEquals(new long[3][3], miou.getConfusionMatrix("k"));
+        update(miou, labels(manager, TRUTH_A), logits(manager, 3, PRED_A));
+        assertArrayEquals(CM_A, miou.getConfusionMatrix("k"));
+        MeanIoU binary = fresh(MeanIoU.builder().setNumClasses(1));
+        update(binary, manager.zeros(new Shape(0, 3, 4), DataType.INT64), manager.zeros(new Shape(0, 1, 3, 4)));
+        assertArrayEquals(new long[2][2], binary.getConfusionMatrix("k"));
+        // A zero-size spatial axis with images, and labels that do not fit, are still errors.
+        assertMessage("are empty", () -> update(miou, manager.zeros(new Shape(2, 0, 4), DataType.INT64),
+                manager.zeros(new Shape(2, 3, 0, 4))));
+        assertMessage("(0, 5, 4)", () -> update(miou, manager.zeros(new Shape(0, 5, 4), DataType.INT64),
+                manager.zeros(new Shape(0, 3, 3, 4))));
+    }
+
+    @Test
     void invalidInputsNameTheOffendingValue() {
         MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3));
         NDArray logits = logits(manager, 3, PRED_A);

@@ -8,6 +8,7 @@ import ai.djl.lovasz.LovaszHingeLoss;
 import ai.djl.lovasz.LovaszSoftmaxLoss;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
@@ -47,7 +48,9 @@ class SoakTest {
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray a = softmax.compute(logits, labels);
                     a.attach(step);
-                    NDArray b = hinge.compute(binaryLogits, binary);
+                    // evaluate (not compute): the path DJL's Trainer takes, which remembers the
+                    // value for updateAccumulators; closed values must not pile up.
+                    NDArray b = hinge.evaluate(new NDList(binary), new NDList(binaryLogits));
                     b.attach(step);
                     collector.backward(a.add(b));
                 }
