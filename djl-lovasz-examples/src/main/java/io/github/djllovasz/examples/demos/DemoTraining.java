@@ -1,0 +1,130 @@
+package io.github.djllovasz.examples.demos;
+
+import ai.djl.Model;
+import ai.djl.metric.Metrics;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.evaluator.Evaluator;
+import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Full-batch training of a tiny model with Adam, as in the original demos, through DJL's own
+ * loop: one epoch of {@code EasyTrain.fit} is one step over all images, and the model starts from
+ * the same state in every run. After training, the images are DJL's validation set once, so the
+ * metric (an {@link Evaluator} of the library) holds its {@code VALIDATE_EPOCH} counts.
+ */
+final class DemoTraining {
+
+    private DemoTraining() {}
+
+    /**
+     * Trains a fresh copy of a model and returns its final predictions.
+     *
+     * @param name the run's name
+     * @param block a new block with its initial state set by its initializers
+     * @param loss the loss on (labels, predictions)
+     * @param metric the evaluator read after training under {@code VALIDATE_EPOCH}
+     * @param features the input
+     * @param labels the labels
+     * @param learningRate Adam's learning rate
+     * @param steps the number of steps
+     * @param initializers sets the initial state on the config (the same for every run)
+     * @param out where a progress line goes every 100 steps
+     * @return the model output after training, on the features' manager, and the final loss
+     */
+    static Outcome train(
+            String name, Block block, Loss loss, Evaluator metric, NDArray features, NDArray labels,
+            float learningRate, int steps, UnaryOperator<DefaultTrainingConfig> initializers,
+            PrintStream out) {
+        DefaultTrainingConfig config = initializers.apply(new DefaultTrainingConfig(loss)
+                .optOptimizer(Optimizer.adam()
+                        .optLearningRateTracker(Tracker.fixed(learningRate))
+                        .build())
+                .addEvaluator(metric)
+                .addTrainingListeners(TrainingListener.Defaults.basic())
+                .addTrainingListeners(new Progress(name, loss, steps, out)));
+        int images = Math.toIntExact(features.getShape().get(0));
+        ArrayDataset all = new ArrayDataset.Builder()
+                .setData(features)
+                .optLabels(labels)
+                .setSampling(images, false)
+                .build();
+        try (Model model = Model.newInstance(name)) {
+            model.setBlock(block);
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.setMetrics(new Metrics());
+                trainer.initialize(features.getShape());
+                long start = System.nanoTime();
+                EasyTrain.fit(trainer, steps, all, null);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                EasyTrain.evaluateDataset(trainer, all);
+                NDArray output = trainer.evaluate(new NDList(features)).singletonOrThrow();
+                output.attach(features.getManager());
+                Map<String, float[]> parameters = new LinkedHashMap<>();
+                block.getParameters().forEach(
+                        p -> parameters.put(p.getKey(), p.getValue().getArray().toFloatArray()));
+                return new Outcome(output, parameters, seconds);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (TranslateException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * The result of a run.
+     *
+     * @param output the model's output on the features after training
+     * @param parameters the trained parameters' values by name, copied before the model closed
+     * @param seconds wall time of the training steps
+     */
+    record Outcome(NDArray output, Map<String, float[]> parameters, double seconds) {}
+
+    /** Prints the training loss every 100 steps and at the last one. */
+    private static final class Progress extends TrainingListenerAdapter {
+        private final String name;
+        private final Loss loss;
+        private final int steps;
+        private final PrintStream out;
+        private int step;
+
+        Progress(String name, Loss loss, int steps, PrintStream out) {
+            this.name = name;
+            this.loss = loss;
+            this.steps = steps;
+            this.out = out;
+        }
+
+        @Override
+        public void onEpoch(Trainer trainer) {
+            step++;
+            if (step % 100 == 0 || step == steps) {
+                String key = EvaluatorTrainingListener.metricName(
+                        loss, EvaluatorTrainingListener.TRAIN_EPOCH);
+                double value = trainer.getMetrics() != null && trainer.getMetrics().hasMetric(key)
+                        ? trainer.getMetrics().latestMetric(key).getValue()
+                        : Double.NaN;
+                out.printf(Locale.ROOT, "  %s: step %d/%d, loss %.4f%n", name, step, steps, value);
+            }
+        }
+    }
+}

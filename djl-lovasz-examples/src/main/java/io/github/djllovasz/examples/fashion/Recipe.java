@@ -1,0 +1,82 @@
+package io.github.djllovasz.examples.fashion;
+
+import io.github.djllovasz.LovaszSoftmaxLoss;
+import io.github.djllovasz.EpochSwitchLoss;
+import io.github.djllovasz.LovaszComposites;
+import io.github.djllovasz.SegmentationCrossEntropyLoss;
+import ai.djl.training.loss.Loss;
+
+/** The four ways the example trains the same network, with the same seed, data and budget. */
+public enum Recipe {
+
+    /** Cross-entropy for every epoch. */
+    CROSS_ENTROPY("CE"),
+    /** Lovász-Softmax (present classes, whole batch) for every epoch. */
+    LOVASZ("Lovász"),
+    /** Cross-entropy, then Lovász-Softmax for the last epochs: the original's advice. */
+    CE_THEN_LOVASZ("CE → Lovász"),
+    /** Cross-entropy + λ · Lovász-Softmax for every epoch. */
+    CE_PLUS_LOVASZ("CE + λ·Lovász");
+
+    private final String label;
+
+    Recipe(String label) {
+        this.label = label;
+    }
+
+    /** @return the short label used in tables and charts */
+    public String label() {
+        return label;
+    }
+
+    /**
+     * Describes the recipe's loss schedule in words.
+     *
+     * @param epochs the total number of epochs
+     * @param fineTuneEpochs the number of final epochs of Lovász for {@link #CE_THEN_LOVASZ}
+     * @param lambda the Lovász weight for {@link #CE_PLUS_LOVASZ}
+     * @return e.g. {@code cross-entropy for epochs 1-4, then Lovász-Softmax for epochs 5-6}
+     */
+    public String describe(int epochs, int fineTuneEpochs, float lambda) {
+        switch (this) {
+            case CROSS_ENTROPY:
+                return "cross-entropy for all " + epochs + " epochs";
+            case LOVASZ:
+                return "Lovász-Softmax (present classes) for all " + epochs + " epochs";
+            case CE_THEN_LOVASZ:
+                int switchEpoch = Math.max(0, epochs - fineTuneEpochs);
+                return "cross-entropy for epochs 1-" + switchEpoch
+                        + ", then Lovász-Softmax for epochs " + (switchEpoch + 1) + "-" + epochs;
+            case CE_PLUS_LOVASZ:
+                return "cross-entropy + " + lambda + " x Lovász-Softmax for all " + epochs
+                        + " epochs";
+            default:
+                throw new AssertionError(this);
+        }
+    }
+
+    /**
+     * Builds the training loss of this recipe from the library's losses and composites.
+     *
+     * @param epochs the total number of epochs
+     * @param fineTuneEpochs the number of final epochs of Lovász for {@link #CE_THEN_LOVASZ}
+     * @param lambda the Lovász weight for {@link #CE_PLUS_LOVASZ}
+     * @return the loss; for {@link #CE_THEN_LOVASZ} an {@link EpochSwitchLoss}, whose {@link
+     *     EpochSwitchLoss#listener()} the trainer must get
+     */
+    public Loss loss(int epochs, int fineTuneEpochs, float lambda) {
+        LovaszSoftmaxLoss lovasz = LovaszSoftmaxLoss.builder().build();
+        switch (this) {
+            case CROSS_ENTROPY:
+                return SegmentationCrossEntropyLoss.of(null);
+            case LOVASZ:
+                return lovasz;
+            case CE_THEN_LOVASZ:
+                return LovaszComposites.crossEntropyThenLovasz(lovasz, Math.max(0, epochs - fineTuneEpochs));
+            case CE_PLUS_LOVASZ:
+                return LovaszComposites.crossEntropyPlusLovasz(lovasz, lambda);
+            default:
+                throw new AssertionError(this);
+        }
+    }
+}

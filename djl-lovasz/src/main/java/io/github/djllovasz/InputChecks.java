@@ -1,0 +1,268 @@
+package io.github.djllovasz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Step 1 of the pipeline: input validation with messages that name the offending shape or value.
+ */
+public final class InputChecks {
+
+    private InputChecks() {}
+
+    /**
+     * Requires a floating-point prediction tensor on the labels' device.
+     *
+     * @param predictions the predictions
+     * @param labels the labels
+     * @param what the name of the predictions in messages ("logits", "predictions")
+     */
+    public static void requireFloatAndSameDevice(NDArray predictions, NDArray labels, String what) {
+        DataType type = predictions.getDataType();
+        if (!type.isFloating()) {
+            throw new IllegalArgumentException(
+                    what + " must be a floating-point type, got " + type + " " + predictions.getShape());
+        }
+        if (!predictions.getDevice().equals(labels.getDevice())) {
+            throw new IllegalArgumentException(
+                    what
+                            + " are on "
+                            + predictions.getDevice()
+                            + " but labels are on "
+                            + labels.getDevice()
+                            + ": put both on the same device");
+        }
+    }
+
+    /**
+     * Whether predictions hold no image: a batch axis of size 0, as DJL's {@code Batch.split}
+     * gives the last device when a batch has fewer images than {@code ceil(B/k)·(k−1) + 1}.
+     *
+     * @param predictions the predictions
+     * @return {@code B == 0}
+     */
+    public static boolean isEmptyBatch(NDArray predictions) {
+        Shape shape = predictions.getShape();
+        return shape.dimension() >= 1 && shape.get(0) == 0;
+    }
+
+    /**
+     * The loss of an empty batch: 0 in the type the loss would have, with a zero gradient (a sum
+     * over no element, so it stays in the autograd graph and {@code backward} works).
+     *
+     * @param predictions the (empty) predictions, already widened
+     * @return a scalar 0
+     */
+    public static NDArray zeroLoss(NDArray predictions) {
+        return predictions.sum().mul(0);
+    }
+
+    /**
+     * Requires at least one pixel (no zero-size axis).
+     *
+     * @param predictions the predictions
+     * @param what their name in the message
+     */
+    public static void requireNonEmpty(NDArray predictions, String what) {
+        if (predictions.getShape().size() == 0) {
+            throw new IllegalArgumentException(
+                    what + " of shape " + predictions.getShape()
+                            + " are empty: the Lovász loss needs at least one image and one pixel");
+        }
+    }
+
+    /**
+     * Resolves a possibly negative axis.
+     *
+     * @param axis the axis, negative counting from the end
+     * @param shape the shape it refers to
+     * @return the axis in {@code [1, rank)}
+     */
+    public static int resolveClassAxis(int axis, Shape shape) {
+        int rank = shape.dimension();
+        int resolved = axis < 0 ? axis + rank : axis;
+        if (resolved < 1 || resolved >= rank) {
+            throw new IllegalArgumentException(
+                    "class axis " + axis + " is out of range for predictions of shape " + shape
+                            + " (axis 0 is the batch axis)");
+        }
+        return resolved;
+    }
+
+    /**
+     * Checks that labels fit predictions whose class axis is {@code classAxis}, and returns them as
+     * int64 of shape {@code [B, P]}.
+     *
+     * <p>Accepted label shapes: the prediction shape without the class axis, or with the class
+     * axis of size 1. Floating labels must hold integers.
+     *
+     * @param predShape the prediction shape
+     * @param classAxis the resolved class axis
+     * @param labels the labels
+     * @return int64 labels {@code [B, P]}
+     */
+    public static NDArray labelsForClassAxis(Shape predShape, int classAxis, NDArray labels) {
+        requireLabelShape(predShape, classAxis, labels);
+        return integerLabels(labels).reshape(predShape.get(0), -1);
+    }
+
+    /**
+     * Checks that labels fit predictions whose class axis is {@code classAxis}: the prediction
+     * shape without the class axis, or with the class axis of size 1.
+     *
+     * @param predShape the prediction shape
+     * @param classAxis the resolved class axis
+     * @param labels the labels
+     * @throws IllegalArgumentException naming both shapes if they do not fit
+     */
+    public static void requireLabelShape(Shape predShape, int classAxis, NDArray labels) {
+        Shape expected = withoutAxis(predShape, classAxis);
+        Shape shape = labels.getShape();
+        boolean matches =
+                shape.equals(expected)
+                        || (shape.dimension() == predShape.dimension()
+                                && shape.get(classAxis) == 1
+                                && withoutAxis(shape, classAxis).equals(expected));
+        if (!matches) {
+            throw new IllegalArgumentException(
+                    "labels of shape "
+                            + shape
+                            + " do not fit predictions of shape "
+                            + predShape
+                            + " with class axis "
+                            + classAxis
+                            + ": expected "
+                            + expected
+                            + " or the same with a size-1 class axis");
+        }
+    }
+
+    /**
+     * Returns labels as int64, rejecting floating labels that do not hold integers.
+     *
+     * @param labels the labels
+     * @return int64 labels of the same shape
+     */
+    public static NDArray integerLabels(NDArray labels) {
+        DataType type = labels.getDataType();
+        if (type == DataType.INT64) {
+            return labels;
+        }
+        if (type.isFloating()) {
+            NDArray notInteger = labels.neq(labels.floor());
+            if (notInteger.any().getBoolean()) {
+                float bad = labels.booleanMask(notInteger).flatten().getFloat(0);
+                throw new IllegalArgumentException(
+                        "labels must hold class ids, but " + type + " labels of shape "
+                                + labels.getShape() + " hold the non-integer value " + bad
+                                + " (one-hot or probability labels? pass class ids instead)");
+            }
+        } else if (!type.isInteger() && type != DataType.BOOLEAN) {
+            throw new IllegalArgumentException(
+                    "labels must be integer or float class ids, got " + type + " " + labels.getShape());
+        }
+        return labels.toType(DataType.INT64, false);
+    }
+
+    /**
+     * Requires every label that is not the ignore index to lie in {@code [low, high]}.
+     *
+     * @param labels int64 labels
+     * @param ignoreIndex the ignore index or {@code null}
+     * @param low the smallest valid label
+     * @param high the largest valid label
+     * @param meaning what the valid range means, for the message
+     */
+    public static void checkLabelRange(
+            NDArray labels, Integer ignoreIndex, long low, long high, String meaning) {
+        NDArray bad = labels.lt(low).logicalOr(labels.gt(high));
+        if (ignoreIndex != null) {
+            bad = bad.logicalAnd(labels.neq(ignoreIndex));
+        }
+        if (bad.any().getBoolean()) {
+            long value = labels.booleanMask(bad).flatten().getLong(0);
+            throw new IllegalArgumentException(
+                    "label "
+                            + value
+                            + " is outside "
+                            + meaning
+                            + (ignoreIndex == null
+                                    ? " and no ignore index is set"
+                                    : " and is not the ignore index " + ignoreIndex));
+        }
+    }
+
+    /**
+     * Requires probabilities in {@code [0, 1]} (for inputs given with {@code fromLogits(false)}).
+     *
+     * @param probas the probabilities
+     */
+    public static void checkProbabilities(NDArray probas) {
+        NDArray detached = probas.stopGradient();
+        float min = detached.min().toType(DataType.FLOAT32, false).getFloat();
+        float max = detached.max().toType(DataType.FLOAT32, false).getFloat();
+        if (!(min >= 0f && max <= 1f)) {
+            throw new IllegalArgumentException(
+                    "probabilities must lie in [0, 1] (or use fromLogits(true)), but predictions of"
+                            + " shape " + probas.getShape() + " range over [" + min + ", " + max + "]");
+        }
+    }
+
+    /**
+     * Returns the shape without one axis.
+     *
+     * @param shape the shape
+     * @param axis the axis to drop
+     * @return the shorter shape
+     */
+    public static Shape withoutAxis(Shape shape, int axis) {
+        long[] dims = new long[shape.dimension() - 1];
+        for (int i = 0, j = 0; i < shape.dimension(); i++) {
+            if (i != axis) {
+                dims[j++] = shape.get(i);
+            }
+        }
+        return new Shape(dims);
+    }
+
+    /**
+     * Checks a binary problem's types, devices and shapes (not label values), also for an empty
+     * batch: logits and labels {@code [B, d1, ...]} of the same shape, or equal once a size-1 axis
+     * 1 is dropped from either.
+     *
+     * @param logits the logits
+     * @param labels 0/1 labels
+     * @param what the name of the logits in messages
+     */
+    public static void requireBinaryShapes(NDArray logits, NDArray labels, String what) {
+        requireFloatAndSameDevice(logits, labels, what);
+        Shape shape = logits.getShape();
+        Shape labelShape = labels.getShape();
+        if (shape.dimension() < 1 || !binaryShapesMatch(shape, labelShape)) {
+            throw new IllegalArgumentException(
+                    "labels of shape "
+                            + labelShape
+                            + " do not fit "
+                            + what
+                            + " of shape "
+                            + shape
+                            + ": expected [B, ...] for both, optionally with a size-1 axis 1 on"
+                            + " either");
+        }
+    }
+
+    /** Same shape, or equal once a size-1 axis 1 is dropped from the longer one. */
+    private static boolean binaryShapesMatch(Shape a, Shape b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        if (a.dimension() == b.dimension() + 1 && a.dimension() >= 2 && a.get(1) == 1) {
+            return InputChecks.withoutAxis(a, 1).equals(b);
+        }
+        if (b.dimension() == a.dimension() + 1 && b.dimension() >= 2 && b.get(1) == 1) {
+            return InputChecks.withoutAxis(b, 1).equals(a);
+        }
+        return false;
+    }
+}

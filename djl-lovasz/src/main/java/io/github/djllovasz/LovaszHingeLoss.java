@@ -1,0 +1,130 @@
+package io.github.djllovasz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+
+/**
+ * The Lovász hinge loss (Berman et al., CVPR 2018) for binary segmentation: a convex surrogate of
+ * the foreground Jaccard loss 1 − IoU, computed from logits.
+ *
+ * <p>With logits {@code s_i} and labels {@code y_i ∈ {0, 1}}, the hinge errors are {@code m_i = 1
+ * − s_i·(2y_i − 1)}. Sorting them in decreasing order as {@code m_(1) ≥ … ≥ m_(P)},
+ *
+ * <pre>
+ *   loss = Σ_k relu(m_(k)) · (J_k − J_{k−1}),   J_k = 1 − |F \ top_k| / |F ∪ top_k|
+ * </pre>
+ *
+ * <p>where {@code F} is the foreground and {@code top_k} the k pixels with the largest errors.
+ * With {@code perImage(true)} (the default, as in the original) this is computed per image and
+ * averaged over images; otherwise all pixels of the batch are pooled.
+ *
+ * <p>Edge cases: ignored pixels have zero gradient and change nothing; an image (or batch) with no
+ * valid pixel gives 0 and, per image, still counts in the mean; all-background gives {@code
+ * relu(max_i(1 + s_i))}. Labels other than 0, 1 and the ignore index are rejected (the original
+ * silently uses them as signs).
+ *
+ * <p>An empty batch (B = 0, a device's empty chunk) gives 0 with a zero gradient. In DJL's
+ * training loop the loss is computed once per step and chunk ({@link EvaluateOnceLoss}).
+ */
+public class LovaszHingeLoss extends EvaluateOnceLoss {
+
+    private final boolean perImage;
+    private final Integer ignoreIndex;
+
+    LovaszHingeLoss(Builder builder) {
+        super(builder.name);
+        this.perImage = builder.perImage;
+        this.ignoreIndex = builder.ignoreIndex;
+    }
+
+    /** @return a builder with the original's defaults (per image, no ignore) */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Computes the loss of one batch.
+     *
+     * @param labels a single array of 0/1 labels, {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
+     * @param predictions a single array of logits, {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
+     * @return the scalar loss
+     */
+    @Override
+    protected NDArray computeLoss(NDList labels, NDList predictions) {
+        return compute(predictions.singletonOrThrow(), labels.singletonOrThrow());
+    }
+
+    /**
+     * Computes the loss from arrays.
+     *
+     * @param logits {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
+     * @param labels 0/1 labels (or the ignore index) of the same shape, with or without the axis
+     * @return the scalar loss, on the logits' manager
+     * @throws IllegalArgumentException for shapes, types or labels that do not fit
+     */
+    public NDArray compute(NDArray logits, NDArray labels) {
+        return Pipeline.hinge(logits, labels, perImage, ignoreIndex);
+    }
+
+    /** @return whether the loss is averaged per image */
+    public boolean isPerImage() {
+        return perImage;
+    }
+
+    /** @return the ignored label, or {@code null} */
+    public Integer getIgnoreIndex() {
+        return ignoreIndex;
+    }
+
+    @Override
+    public String toString() {
+        return getName() + "{perImage=" + perImage + ", ignoreIndex=" + ignoreIndex + "}";
+    }
+
+    /** Builds a {@link LovaszHingeLoss}. */
+    public static final class Builder {
+        private String name = "LovaszHingeLoss";
+        private boolean perImage = true;
+        private Integer ignoreIndex;
+
+        Builder() {}
+
+        /**
+         * Sets the name shown in training logs.
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = java.util.Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Computes the loss per image and averages over images (default true).
+         *
+         * @param perImage whether to average per image
+         * @return this builder
+         */
+        public Builder perImage(boolean perImage) {
+            this.perImage = perImage;
+            return this;
+        }
+
+        /**
+         * Ignores pixels with this label (default: none); it may be 0 or 1.
+         *
+         * @param ignoreIndex the label to ignore
+         * @return this builder
+         */
+        public Builder ignoreIndex(int ignoreIndex) {
+            this.ignoreIndex = ignoreIndex;
+            return this;
+        }
+
+        /** @return the loss */
+        public LovaszHingeLoss build() {
+            return new LovaszHingeLoss(this);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package io.github.djllovasz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+
+/**
+ * The Lovász-Softmax loss (Berman et al., CVPR 2018): a convex surrogate of the per-class
+ * Jaccard loss 1 − IoU, averaged over classes.
+ *
+ * <p>With class probabilities {@code p_i(c)} (the softmax of the predictions over the class axis,
+ * or the predictions themselves with {@code fromLogits(false)}) and foreground {@code fg_i(c) =
+ * [y_i = c]}, the errors are {@code m_i(c) = |fg_i(c) − p_i(c)|}. Sorting {@code m(c)} in
+ * decreasing order as {@code m_(1) ≥ … ≥ m_(P)},
+ *
+ * <pre>
+ *   L_c  = Σ_k m_(k)(c) · (J_k − J_{k−1}),   J_k = 1 − |F_c \ top_k| / |F_c ∪ top_k|
+ *   loss = Σ_c w_c·L_c / Σ_c w_c
+ * </pre>
+ *
+ * <p>where {@code top_k} are the k pixels with the largest errors, {@code F_c} the pixels of class
+ * c and {@code w_c} the class selection ({@link ClassSelection}) times the optional class weight
+ * ({@link Builder#classWeights(double...)}). With {@code perImage(true)} this
+ * is computed for each image and averaged over images. C = 1 is Lovász-sigmoid: the single channel
+ * is the foreground probability (sigmoid of the logit with {@code fromLogits}) and label 1 is the
+ * foreground.
+ *
+ * <p>Edge cases: ignored pixels have zero gradient and change nothing; if nothing is valid, or no
+ * selected class is present, the loss is 0 (with {@code perImage}, such an image contributes 0
+ * and still counts in the mean, where the original crashes); a single valid pixel gives {@code 1 −
+ * p_y} (the original crashes with an ignore index set). Labels outside {@code [0, C)} that are not
+ * the ignore index are rejected (the original silently treats them as background).
+ *
+ * <p>With several devices, DJL's {@code Trainer} evaluates the loss on each device's chunk of
+ * {@code ceil(B/k)} images and sums the gradients: pooled, each term is a surrogate of one chunk's
+ * IoU; per image, an image in a shorter chunk weighs more. An empty chunk (B = 0) gives 0 with a
+ * zero gradient. In DJL's training loop the loss is computed once per step and chunk: the
+ * training-loss display reuses the value ({@link EvaluateOnceLoss}).
+ *
+ * <pre>{@code
+ * Loss loss = LovaszSoftmaxLoss.builder().ignoreIndex(255).build();
+ * TrainingConfig config = new DefaultTrainingConfig(loss);
+ * }</pre>
+ */
+public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
+
+    private final ClassSelection classes;
+    private final boolean perImage;
+    private final Integer ignoreIndex;
+    private final boolean fromLogits;
+    private final int classAxis;
+    private final double[] classWeights;
+
+    LovaszSoftmaxLoss(Builder builder) {
+        super(builder.name);
+        this.classes = builder.classes;
+        this.perImage = builder.perImage;
+        this.ignoreIndex = builder.ignoreIndex;
+        this.fromLogits = builder.fromLogits;
+        this.classAxis = builder.classAxis;
+        this.classWeights = builder.classWeights;
+    }
+
+    /** @return a builder with the original's defaults (PRESENT, not per image, no ignore) */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Computes the loss of one batch.
+     *
+     * @param labels a single array of class ids: the prediction shape without the class axis, or
+     *     with it of size 1; integer, or float holding integers
+     * @param predictions a single array of logits (or probabilities) {@code [B, C, d1, ...]}
+     * @return the scalar loss
+     */
+    @Override
+    protected NDArray computeLoss(NDList labels, NDList predictions) {
+        return compute(predictions.singletonOrThrow(), labels.singletonOrThrow());
+    }
+
+    /**
+     * Computes the loss from arrays.
+     *
+     * @param predictions logits (or probabilities) {@code [B, C, d1, ...]}
+     * @param labels class ids
+     * @return the scalar loss, on the predictions' manager
+     * @throws IllegalArgumentException for shapes, types or labels that do not fit
+     */
+    public NDArray compute(NDArray predictions, NDArray labels) {
+        return Pipeline.softmax(
+                predictions,
+                labels,
+                classAxis,
+                fromLogits,
+                perImage,
+                ignoreIndex,
+                classes,
+                classWeights);
+    }
+
+    /** @return the class selection */
+    public ClassSelection getClasses() {
+        return classes;
+    }
+
+    /** @return whether the loss is averaged per image */
+    public boolean isPerImage() {
+        return perImage;
+    }
+
+    /** @return the ignored label, or {@code null} */
+    public Integer getIgnoreIndex() {
+        return ignoreIndex;
+    }
+
+    /** @return whether predictions are logits */
+    public boolean isFromLogits() {
+        return fromLogits;
+    }
+
+    /** @return the class axis of the predictions */
+    public int getClassAxis() {
+        return classAxis;
+    }
+
+    /** @return a copy of the class weights, or {@code null} when classes are weighted equally */
+    public double[] getClassWeights() {
+        return classWeights == null ? null : classWeights.clone();
+    }
+
+    @Override
+    public String toString() {
+        return getName() + "{classes=" + classes + ", perImage=" + perImage + ", ignoreIndex="
+                + ignoreIndex + ", fromLogits=" + fromLogits + ", classAxis=" + classAxis
+                + (classWeights == null ? "" : ", classWeights=" + java.util.Arrays.toString(classWeights))
+                + "}";
+    }
+
+    /** Builds a {@link LovaszSoftmaxLoss}. */
+    public static final class Builder {
+        private String name = "LovaszSoftmaxLoss";
+        private ClassSelection classes = ClassSelection.PRESENT;
+        private boolean perImage;
+        private Integer ignoreIndex;
+        private boolean fromLogits = true;
+        private int classAxis = 1;
+        private double[] classWeights;
+
+        Builder() {}
+
+        /**
+         * Sets the name shown in training logs.
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = java.util.Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Sets the classes averaged over (default {@link ClassSelection#PRESENT}).
+         *
+         * @param classes the selection
+         * @return this builder
+         */
+        public Builder classes(ClassSelection classes) {
+            this.classes = java.util.Objects.requireNonNull(classes, "classes");
+            return this;
+        }
+
+        /**
+         * Averages over an explicit list of class ids.
+         *
+         * @param classIds the ids
+         * @return this builder
+         */
+        public Builder classes(int... classIds) {
+            return classes(ClassSelection.of(classIds));
+        }
+
+        /**
+         * Computes the loss per image and averages over images (default false).
+         *
+         * @param perImage whether to average per image
+         * @return this builder
+         */
+        public Builder perImage(boolean perImage) {
+            this.perImage = perImage;
+            return this;
+        }
+
+        /**
+         * Ignores pixels with this label (default: none). It may equal a real class id.
+         *
+         * @param ignoreIndex the label to ignore
+         * @return this builder
+         */
+        public Builder ignoreIndex(int ignoreIndex) {
+            this.ignoreIndex = ignoreIndex;
+            return this;
+        }
+
+        /**
+         * Whether predictions are logits (default true: softmax over the class axis inside, or
+         * sigmoid for C = 1) or probabilities (false: the original's input, checked to lie in
+         * [0, 1]).
+         *
+         * @param fromLogits whether predictions are logits
+         * @return this builder
+         */
+        public Builder fromLogits(boolean fromLogits) {
+            this.fromLogits = fromLogits;
+            return this;
+        }
+
+        /**
+         * Sets the class axis of the predictions (default 1; -1 for channels-last).
+         *
+         * @param classAxis the axis, negative counting from the end; never the batch axis 0
+         * @return this builder
+         */
+        public Builder classAxis(int classAxis) {
+            if (classAxis == 0) {
+                throw new IllegalArgumentException("class axis 0 is the batch axis");
+            }
+            this.classAxis = classAxis;
+            return this;
+        }
+
+        /**
+         * Weights the classes: the loss becomes {@code Σ_c w_c·L_c / Σ_c w_c} over the classes
+         * that take part (per image with {@code perImage}), so weights only matter relative to
+         * each other. Other libraries normalise differently: mmsegmentation multiplies the
+         * per-class losses by the weights and then takes their plain mean; kornia multiplies and
+         * divides by C. Default: all 1.
+         *
+         * @param weights one finite weight ≥ 0 per class (C entries; 1 for C = 1), not all 0
+         * @return this builder
+         */
+        public Builder classWeights(double... weights) {
+            java.util.Objects.requireNonNull(weights, "weights");
+            boolean anyPositive = false;
+            for (double w : weights) {
+                if (!(w >= 0) || Double.isInfinite(w)) {
+                    throw new IllegalArgumentException(
+                            "class weights must be finite and >= 0, got " + w + " in "
+                                    + java.util.Arrays.toString(weights));
+                }
+                anyPositive |= w > 0;
+            }
+            if (!anyPositive) {
+                throw new IllegalArgumentException(
+                        "class weights are all 0: " + java.util.Arrays.toString(weights));
+            }
+            this.classWeights = weights.clone();
+            return this;
+        }
+
+        /** @return the loss */
+        public LovaszSoftmaxLoss build() {
+            return new LovaszSoftmaxLoss(this);
+        }
+    }
+}

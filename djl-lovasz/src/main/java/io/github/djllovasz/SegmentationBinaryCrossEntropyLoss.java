@@ -1,0 +1,110 @@
+package io.github.djllovasz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Binary cross-entropy from logits for segmentation with an ignore index, the partner of the
+ * Lovász hinge (and of Lovász-sigmoid) in composite recipes, as the original's {@code
+ * binary_xloss}:
+ *
+ * <pre>
+ *   loss = (1 / |V|) · Σ_{i ∈ V} [ max(s_i, 0) − s_i·y_i + log(1 + exp(−|s_i|)) ],
+ *   V = pixels whose label is not ignored
+ * </pre>
+ *
+ * <p>(the numerically stable form of {@code −y·log σ(s) − (1 − y)·log(1 − σ(s))}; 0 when nothing
+ * is valid). Logits and 0/1 labels are {@code [B, d1, ...]} of the same shape, or equal once a
+ * size-1 axis 1 is dropped from either, as for {@link io.github.djllovasz.LovaszHingeLoss}. Labels
+ * other than 0, 1 and the ignore index are rejected, naming the label. Ignored pixels get exactly
+ * zero gradient; an empty batch (B = 0) gives 0 with a zero gradient. Evaluated once per training
+ * step ({@link EvaluateOnceLoss}).
+ */
+public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
+
+    private final Integer ignoreIndex;
+
+    /**
+     * Creates the loss.
+     *
+     * @param name the name shown in training logs
+     * @param ignoreIndex the ignored label, or {@code null}
+     */
+    public SegmentationBinaryCrossEntropyLoss(String name, Integer ignoreIndex) {
+        super(name);
+        this.ignoreIndex = ignoreIndex;
+    }
+
+    /**
+     * Creates the loss named "SegmentationBinaryCrossEntropy".
+     *
+     * @param ignoreIndex the ignored label, or {@code null}
+     * @return the loss
+     */
+    public static SegmentationBinaryCrossEntropyLoss of(Integer ignoreIndex) {
+        return new SegmentationBinaryCrossEntropyLoss("SegmentationBinaryCrossEntropy", ignoreIndex);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDArray computeLoss(NDList labels, NDList predictions) {
+        return compute(predictions.singletonOrThrow(), labels.singletonOrThrow());
+    }
+
+    /**
+     * Computes the loss from arrays.
+     *
+     * @param logits {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
+     * @param labels 0/1 labels (or the ignore index), shaped like the logits with or without the
+     *     size-1 axis 1
+     * @return the scalar loss, on the logits' manager
+     * @throws IllegalArgumentException for shapes, types or labels that do not fit
+     */
+    public NDArray compute(NDArray logits, NDArray labels) {
+        return Scoped.compute(
+                () -> {
+                    InputChecks.requireBinaryShapes(logits, labels, "logits");
+                    if (InputChecks.isEmptyBatch(logits)) {
+                        return InputChecks.zeroLoss(logits);
+                    }
+                    InputChecks.requireNonEmpty(logits, "logits");
+                    Shape shape = logits.getShape();
+                    NDArray ids = InputChecks.integerLabels(labels).reshape(shape);
+                    InputChecks.checkLabelRange(ids, ignoreIndex, 0, 1, "{0, 1}");
+                    DataType type = logits.getDataType();
+                    NDArray y;
+                    NDArray valid = null;
+                    if (ignoreIndex == null) {
+                        y = ids.toType(type, false);
+                    } else {
+                        NDArray kept = ids.neq(ignoreIndex);
+                        valid = kept.toType(type, false);
+                        // Ignored labels may be anything: count them as 0, then weigh them 0.
+                        y = ids.mul(kept.toType(DataType.INT64, false)).toType(type, false);
+                    }
+                    NDArray perPixel =
+                            logits.maximum(0)
+                                    .sub(logits.mul(y))
+                                    .add(logits.abs().neg().exp().add(1).log());
+                    if (valid == null) {
+                        return perPixel.mean();
+                    }
+                    return perPixel.mul(valid).sum().div(valid.sum().maximum(1));
+                },
+                logits,
+                labels);
+    }
+
+    /** @return the ignored label, or {@code null} */
+    public Integer getIgnoreIndex() {
+        return ignoreIndex;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString() {
+        return getName() + "{ignoreIndex=" + ignoreIndex + "}";
+    }
+}

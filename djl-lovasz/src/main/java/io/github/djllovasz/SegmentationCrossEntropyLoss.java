@@ -1,0 +1,120 @@
+package io.github.djllovasz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Softmax cross-entropy for segmentation with an ignore index, the partner of the Lovász losses
+ * in composite recipes:
+ *
+ * <pre>
+ *   loss = − (1 / |V|) · Σ_{i ∈ V} log softmax(s_i)[y_i],   V = pixels whose label is not ignored
+ * </pre>
+ *
+ * <p>(PyTorch's {@code cross_entropy(..., ignore_index=…)} with mean reduction; 0 when nothing is
+ * valid). Predictions are logits {@code [B, C, d1, ...]} (class axis configurable), labels class
+ * ids of the prediction shape without the class axis or with it of size 1, validated like the
+ * Lovász losses. Ignored pixels get exactly zero gradient. Built from {@code logSoftmax} and a
+ * pick along the class axis, so it runs on every DJL engine (DJL's own {@code
+ * SoftmaxCrossEntropyLoss} has no ignore index). An empty batch (B = 0) gives 0 with a zero
+ * gradient. Evaluated once per training step ({@link EvaluateOnceLoss}).
+ */
+public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
+
+    private final Integer ignoreIndex;
+    private final int classAxis;
+
+    /**
+     * Creates the loss.
+     *
+     * @param name the name shown in training logs
+     * @param ignoreIndex the ignored label, or {@code null}
+     * @param classAxis the class axis of the predictions (negative counts from the end)
+     */
+    public SegmentationCrossEntropyLoss(String name, Integer ignoreIndex, int classAxis) {
+        super(name);
+        this.ignoreIndex = ignoreIndex;
+        this.classAxis = classAxis;
+    }
+
+    /**
+     * Creates the loss with class axis 1, named "SegmentationCrossEntropy".
+     *
+     * @param ignoreIndex the ignored label, or {@code null}
+     * @return the loss
+     */
+    public static SegmentationCrossEntropyLoss of(Integer ignoreIndex) {
+        return new SegmentationCrossEntropyLoss("SegmentationCrossEntropy", ignoreIndex, 1);
+    }
+
+    @Override
+    protected NDArray computeLoss(NDList labels, NDList predictions) {
+        return compute(predictions.singletonOrThrow(), labels.singletonOrThrow());
+    }
+
+    /**
+     * Computes the loss from arrays.
+     *
+     * @param logits {@code [B, C, d1, ...]}
+     * @param labels class ids
+     * @return the scalar loss, on the logits' manager
+     */
+    public NDArray compute(NDArray logits, NDArray labels) {
+        return Scoped.compute(
+                () -> {
+                    InputChecks.requireFloatAndSameDevice(logits, labels, "logits");
+                    Shape shape = logits.getShape();
+                    if (shape.dimension() < 2) {
+                        throw new IllegalArgumentException(
+                                "logits must be [B, C, ...], got shape " + shape);
+                    }
+                    int axis = InputChecks.resolveClassAxis(classAxis, shape);
+                    if (InputChecks.isEmptyBatch(logits)) {
+                        InputChecks.requireLabelShape(shape, axis, labels);
+                        return InputChecks.zeroLoss(logits);
+                    }
+                    InputChecks.requireNonEmpty(logits, "logits");
+                    long numClasses = shape.get(axis);
+                    NDArray ids = InputChecks.labelsForClassAxis(shape, axis, labels);
+                    InputChecks.checkLabelRange(
+                            ids, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
+                    NDArray valid =
+                            ignoreIndex == null
+                                    ? ids.onesLike().toType(DataType.BOOLEAN, false)
+                                    : ids.neq(ignoreIndex);
+                    // Ignored pixels pick class 0 and are then multiplied by 0.
+                    NDArray safe = ids.mul(valid.toType(DataType.INT64, false));
+                    NDArray pickShape = safe.reshape(withClassAxisOne(shape, axis));
+                    NDIndex pick = new NDIndex();
+                    for (int i = 0; i < axis; i++) {
+                        pick.addAllDim();
+                    }
+                    NDArray picked = logits.logSoftmax(axis).get(pick.addPickDim(pickShape));
+                    NDArray weights = valid.toType(logits.getDataType(), false).reshape(picked.getShape());
+                    NDArray count = weights.sum().maximum(1);
+                    return picked.mul(weights).sum().neg().div(count);
+                },
+                logits,
+                labels);
+    }
+
+    /** The prediction shape with the class axis of size 1. */
+    private static Shape withClassAxisOne(Shape shape, int axis) {
+        long[] dims = shape.getShape().clone(); // getShape() is the shape's own array
+        dims[axis] = 1;
+        return new Shape(dims);
+    }
+
+    /** @return the ignored label, or {@code null} */
+    public Integer getIgnoreIndex() {
+        return ignoreIndex;
+    }
+
+    @Override
+    public String toString() {
+        return getName() + "{ignoreIndex=" + ignoreIndex + ", classAxis=" + classAxis + "}";
+    }
+}

@@ -1,0 +1,206 @@
+package io.github.djllovasz.metric;
+
+import io.github.djllovasz.InputChecks;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Counts one batch into a confusion matrix with NDArray ops only (no gather, put or in-place
+ * update, so it runs on every engine, also while a gradient collector records).
+ *
+ * <p>With one-hot rows {@code T[i] = onehot(y_i)·valid_i} and {@code P[i] = onehot(argmax_c
+ * x_i)} over the N pixels, the counts are the product {@code Tᵀ·P} ({@code [C, C]}, memory
+ * {@code O(N·C)}). Every partial sum is an integer ≤ N, so the product is exact in float32 below
+ * 2^24 pixels; larger batches count in float64.
+ *
+ * <p>A binary model ({@link #countBinary}) has one score per pixel; its predicted class is
+ * {@code [x_i > 0]} for logits or {@code [x_i > 0.5]} for probabilities, counted the same way into
+ * a 2×2 matrix (0 background, 1 foreground).
+ */
+final class ConfusionCounter {
+
+    /** Pixels per batch up to which float32 counts are exact. */
+    static final long FLOAT32_EXACT = 1L << 24;
+
+    private ConfusionCounter() {}
+
+    /**
+     * Counts a batch.
+     *
+     * @param predictions scores {@code [B, C, d1, ...]} (class axis {@code classAxis})
+     * @param labels class ids: the prediction shape without the class axis, or with it of size 1
+     * @param numClasses C
+     * @param classAxis the class axis of the predictions, negative counting from the end
+     * @param ignoreIndex the ignored label, or {@code null}
+     * @return row-major counts {@code [truth·C + predicted]}
+     */
+    static long[] count(
+            NDArray predictions, NDArray labels, int numClasses, int classAxis, Integer ignoreIndex) {
+        long pixels = predictions.getShape().size() / Math.max(1, numClasses);
+        DataType type = pixels < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
+        return count(predictions, labels, numClasses, classAxis, ignoreIndex, type);
+    }
+
+    /** {@link #count(NDArray, NDArray, int, int, Integer)} accumulating in {@code type}. */
+    static long[] count(
+            NDArray predictions,
+            NDArray labels,
+            int numClasses,
+            int classAxis,
+            Integer ignoreIndex,
+            DataType type) {
+        Shape shape = predictions.getShape();
+        if (shape.dimension() < 2) {
+            throw new IllegalArgumentException(
+                    "predictions of shape " + shape + " need a batch axis and a class axis");
+        }
+        int axis = InputChecks.resolveClassAxis(classAxis, shape);
+        if (shape.get(axis) != numClasses) {
+            throw new IllegalArgumentException(
+                    "predictions of shape " + shape + " have " + shape.get(axis)
+                            + " classes along axis " + axis + " but numClasses is " + numClasses);
+        }
+        InputChecks.requireFloatAndSameDevice(predictions, labels, "predictions");
+        if (InputChecks.isEmptyBatch(predictions)) {
+            InputChecks.requireLabelShape(shape, axis, labels);
+            return new long[numClasses * numClasses]; // a device's empty chunk counts nothing
+        }
+        requireNonEmpty(shape);
+        NDManager owner = predictions.getManager();
+        try (NDManager scope = owner.newSubManager(predictions.getDevice())) {
+            scope.tempAttachAll(predictions, labels);
+            NDArray truth = InputChecks.labelsForClassAxis(shape, axis, labels).flatten();
+            InputChecks.checkLabelRange(
+                    truth, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
+            NDArray predicted =
+                    predictions.stopGradient().argMax(axis).toType(DataType.INT64, false).flatten();
+            return countPairs(truth, predicted, numClasses, ignoreIndex, type);
+        }
+    }
+
+    /**
+     * Counts a batch of a binary model into a 2×2 matrix (0 background, 1 foreground).
+     *
+     * @param predictions one score per pixel: {@code [B, 1, d1, ...]} with the size-1 class axis
+     *     {@code classAxis}, or any shape {@code [B, ...]} equal to the labels' shape
+     * @param labels 0/1 (or the ignore index): the prediction shape, or the prediction shape without
+     *     its size-1 class axis
+     * @param classAxis the class axis of the predictions, negative counting from the end (only used
+     *     when the labels lack it)
+     * @param ignoreIndex the ignored label, or {@code null}
+     * @param fromLogits true: foreground is {@code x > 0}; false: foreground is {@code x > 0.5}, and
+     *     the predictions must lie in [0, 1]
+     * @return row-major counts {@code [truth·2 + predicted]}
+     */
+    static long[] countBinary(
+            NDArray predictions,
+            NDArray labels,
+            int classAxis,
+            Integer ignoreIndex,
+            boolean fromLogits) {
+        long pixels = predictions.getShape().size();
+        DataType type = pixels < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
+        return countBinary(predictions, labels, classAxis, ignoreIndex, fromLogits, type);
+    }
+
+    /** {@link #countBinary(NDArray, NDArray, int, Integer, boolean)} accumulating in {@code type}. */
+    static long[] countBinary(
+            NDArray predictions,
+            NDArray labels,
+            int classAxis,
+            Integer ignoreIndex,
+            boolean fromLogits,
+            DataType type) {
+        Shape shape = predictions.getShape();
+        Shape labelShape = labels.getShape();
+        if (shape.dimension() < 1) {
+            throw new IllegalArgumentException(
+                    "binary predictions of shape " + shape + " need a batch axis");
+        }
+        if (!labelShape.equals(shape)) {
+            requireChannelFit(shape, labelShape, classAxis);
+        }
+        InputChecks.requireFloatAndSameDevice(predictions, labels, "predictions");
+        if (InputChecks.isEmptyBatch(predictions)) {
+            return new long[4]; // a device's empty chunk counts nothing
+        }
+        requireNonEmpty(shape);
+        NDManager owner = predictions.getManager();
+        try (NDManager scope = owner.newSubManager(predictions.getDevice())) {
+            scope.tempAttachAll(predictions, labels);
+            // Same pixel order: dropping or keeping a size-1 axis does not reorder elements.
+            NDArray truth = InputChecks.integerLabels(labels).flatten();
+            InputChecks.checkLabelRange(
+                    truth, ignoreIndex, 0, 1, "{0, 1} (binary: 0 background, 1 foreground)");
+            NDArray scores = predictions.stopGradient();
+            if (!fromLogits) {
+                InputChecks.checkProbabilities(scores);
+            }
+            NDArray foreground = fromLogits ? scores.gt(0f) : scores.gt(0.5f);
+            NDArray predicted = foreground.toType(DataType.INT64, false).flatten();
+            return countPairs(truth, predicted, 2, ignoreIndex, type);
+        }
+    }
+
+    /** Returns if the labels are the predictions without their size-1 class axis; else throws. */
+    /** A zero-size axis with B > 0 is a mistake (B = 0, a device's empty chunk, is not). */
+    private static void requireNonEmpty(Shape shape) {
+        if (shape.size() == 0) {
+            throw new IllegalArgumentException(
+                    "predictions of shape " + shape + " are empty: nothing to count");
+        }
+    }
+
+    private static void requireChannelFit(Shape shape, Shape labelShape, int classAxis) {
+        int rank = shape.dimension();
+        int axis = classAxis < 0 ? classAxis + rank : classAxis;
+        boolean axisExists = axis >= 1 && axis < rank;
+        if (axisExists
+                && shape.get(axis) == 1
+                && labelShape.equals(InputChecks.withoutAxis(shape, axis))) {
+            return;
+        }
+        String expected;
+        if (!axisExists) {
+            expected = shape + " (class axis " + classAxis + " is out of range, so no channel to drop)";
+        } else if (shape.get(axis) != 1) {
+            expected =
+                    shape + ", or predictions with one channel along class axis " + axis
+                            + " (they have " + shape.get(axis) + ") and labels without it";
+        } else {
+            expected =
+                    shape + " or " + InputChecks.withoutAxis(shape, axis)
+                            + " (without the size-1 class axis " + axis + ")";
+        }
+        throw new IllegalArgumentException(
+                "labels of shape " + labelShape + " do not fit binary predictions (numClasses 1) of"
+                        + " shape " + shape + ": expected labels of shape " + expected);
+    }
+
+    /**
+     * Counts pairs (truth, predicted) of class ids.
+     *
+     * @param truth int64 ground truth {@code [N]}, in {@code [0, C)} or the ignore index
+     * @param predicted int64 predicted classes {@code [N]} in {@code [0, C)}
+     * @param numClasses C
+     * @param ignoreIndex the ignored label, or {@code null}
+     * @param type the type to accumulate in
+     * @return row-major counts {@code [truth·C + predicted]}
+     */
+    private static long[] countPairs(
+            NDArray truth, NDArray predicted, int numClasses, Integer ignoreIndex, DataType type) {
+        NDArray truthHot;
+        if (ignoreIndex == null) {
+            truthHot = truth.oneHot(numClasses, type);
+        } else {
+            NDArray valid = truth.neq(ignoreIndex);
+            // Ignored labels may lie outside [0, C): map them to 0, then zero their rows.
+            NDArray safe = truth.mul(valid.toType(DataType.INT64, false));
+            truthHot = safe.oneHot(numClasses, type).mul(valid.toType(type, false).expandDims(1));
+        }
+        NDArray counts = truthHot.transpose().matMul(predicted.oneHot(numClasses, type));
+        return counts.toType(DataType.INT64, false).toLongArray();
+    }
+}

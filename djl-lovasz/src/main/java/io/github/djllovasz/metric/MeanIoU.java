@@ -1,0 +1,398 @@
+package io.github.djllovasz.metric;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.evaluator.Evaluator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Mean intersection over union of a semantic segmentation, accumulated over batches: a DJL
+ * {@link Evaluator} for {@code DefaultTrainingConfig.addEvaluator}.
+ *
+ * <p>Each pixel is predicted as {@code argmax_c x_i(c)} over the class axis of the predictions;
+ * pixels whose label is the ignore index are not counted. The counts of every update are added to
+ * a C×C {@link ConfusionMatrix} per accumulator key (exact {@code long} counts on the host), and
+ *
+ * <pre>
+ *   IoU_c = TP_c / (TP_c + FP_c + FN_c)
+ *   mIoU  = mean of IoU_c over the present classes, those with TP_c + FP_c + FN_c > 0
+ * </pre>
+ *
+ * <p>A class is present if it occurs in the counted ground truth or in the prediction of a
+ * counted pixel; a class in neither is left out of the mean (a class only predicted counts with
+ * IoU 0). With no counted pixel the value is NaN. IoU is pooled over all accumulated pixels, not
+ * averaged over batches or images.
+ *
+ * <p>{@link #getPixelAccuracy(String)} reports the pixel accuracy of the same counts, {@code
+ * trace / total = Σ_c n[c][c] / Σ_{t,p} n[t][p]} (NaN with no counted pixel).
+ *
+ * <p><b>Binary models</b> ({@code setNumClasses(1)}, e.g. trained with the Lovász hinge or
+ * Lovász-sigmoid): the predictions hold one score per pixel, either with a class axis of size 1
+ * ({@code [B, 1, H, W]} with labels {@code [B, H, W]}) or with no class axis at all, when the labels
+ * have the predictions' shape ({@code [B, H, W]} logits and {@code [B, H, W]} labels; {@code [B,
+ * 1, H, W]} labels with {@code [B, 1, H, W]} predictions also fit). A pixel is predicted
+ *
+ * <pre>
+ *   foreground (1)  if x_i > 0     (logits, the default)
+ *   foreground (1)  if x_i > 0.5   (probabilities, {@link Builder#optFromLogits optFromLogits(false)})
+ *   background (0)  otherwise      (so a logit of exactly 0 or a probability of exactly 0.5 is background)
+ * </pre>
+ *
+ * <p>Labels are 0 (background), 1 (foreground) or the ignore index; any other label is an {@link
+ * IllegalArgumentException} naming it, and so are probabilities outside [0, 1] (or NaN) with
+ * {@code optFromLogits(false)}. The counts go into a 2×2 {@link ConfusionMatrix} over the classes
+ * {0 background, 1 foreground}, and everything above holds with C = 2: {@link #getClassIoU}
+ * returns {@code [IoU_background, IoU_foreground]}, {@link #getConfusionMatrix} is 2×2, and {@link
+ * #getAccumulator} (and {@link #evaluate}) is the mean IoU over the present ones of the two
+ * classes, {@code (IoU_0 + IoU_1) / 2} when both are present. {@link #getForegroundIoU(String)}
+ * returns {@code IoU_1 = TP / (TP + FP + FN)} of the foreground alone (NaN when foreground occurs
+ * in neither the counted truth nor the prediction). {@link #getNumClasses()} stays 1. Shapes that
+ * fit neither form are an {@link IllegalArgumentException} naming both shapes.
+ *
+ * <p>With C ≥ 2 {@code optFromLogits} changes nothing: the arg-max of probabilities (a softmax
+ * of the logits) is the arg-max of the logits.
+ *
+ * <pre>{@code
+ * MeanIoU miou = MeanIoU.builder().setNumClasses(21).optIgnoreIndex(255).build();
+ * DefaultTrainingConfig config = new DefaultTrainingConfig(loss).addEvaluator(miou);
+ *
+ * // A binary model with [B, H, W] logits (Lovász hinge): foreground IoU and the 2-class mIoU.
+ * MeanIoU binary = MeanIoU.builder().setNumClasses(1).optIgnoreIndex(255).build();
+ * // after an epoch: binary.getForegroundIoU(key), binary.getAccumulator(key)
+ * }</pre>
+ */
+public class MeanIoU extends Evaluator {
+
+    private final int numClasses;
+    private final Integer ignoreIndex;
+    private final int classAxis;
+    private final boolean fromLogits;
+    private final Map<String, ConfusionMatrix> accumulators = new ConcurrentHashMap<>();
+
+    /**
+     * Creates an evaluator named "mIoU" with class axis 1, logits and no ignore index.
+     *
+     * @param numClasses the number of classes C ≥ 2, or 1 for a binary model (see the class
+     *     documentation)
+     */
+    public MeanIoU(int numClasses) {
+        this(builder().setNumClasses(numClasses));
+    }
+
+    MeanIoU(Builder builder) {
+        super(builder.name);
+        if (builder.numClasses < 1) {
+            throw new IllegalArgumentException(
+                    "numClasses must be at least 1 (1: a binary model with one foreground score per"
+                            + " pixel, C ≥ 2: one score per class), got " + builder.numClasses);
+        }
+        this.numClasses = builder.numClasses;
+        this.ignoreIndex = builder.ignoreIndex;
+        this.classAxis = builder.classAxis;
+        this.fromLogits = builder.fromLogits;
+    }
+
+    /** @return a builder; {@link Builder#setNumClasses} is required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Computes the mean IoU of one batch alone (the accumulators are not touched).
+     *
+     * @param labels the class ids in the first array (0/1 for a binary model)
+     * @param predictions the scores {@code [B, C, d1, ...]} in the first array ({@code [B, 1, d1,
+     *     ...]} or the labels' shape for a binary model)
+     * @return the batch's mIoU, a float32 scalar on the predictions' manager (NaN if nothing counts;
+     *     for a binary model the mean over the present ones of background and foreground)
+     * @throws IllegalArgumentException for shapes or labels that do not fit
+     */
+    @Override
+    public NDArray evaluate(NDList labels, NDList predictions) {
+        NDArray scores = predictions.head();
+        double value = ConfusionMatrix.of(matrixClasses(), count(labels, predictions)).meanIoU();
+        return scores.getManager().create((float) value);
+    }
+
+    /**
+     * Adds an empty accumulator, or empties an existing one.
+     *
+     * @param key the accumulator's name
+     */
+    @Override
+    public void addAccumulator(String key) {
+        accumulators.put(key, new ConfusionMatrix(matrixClasses()));
+        totalInstances.put(key, 0L);
+    }
+
+    /**
+     * Counts a batch into one accumulator.
+     *
+     * @param key the accumulator's name
+     * @param labels the class ids in the first array
+     * @param predictions the scores in the first array
+     */
+    @Override
+    public void updateAccumulator(String key, NDList labels, NDList predictions) {
+        updateAccumulators(new String[] {key}, labels, predictions);
+    }
+
+    /**
+     * Counts a batch once and adds it to each accumulator.
+     *
+     * @param keys the accumulators' names
+     * @param labels the class ids in the first array
+     * @param predictions the scores in the first array
+     */
+    @Override
+    public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
+        for (String key : keys) {
+            accumulator(key);
+        }
+        long[] counts = count(labels, predictions);
+        long pixels = 0;
+        for (long n : counts) {
+            pixels += n;
+        }
+        for (String key : keys) {
+            accumulator(key).add(counts);
+            totalInstances.merge(key, pixels, Long::sum);
+        }
+    }
+
+    /**
+     * Sets an accumulator's counts to zero.
+     *
+     * @param key the accumulator's name
+     */
+    @Override
+    public void resetAccumulator(String key) {
+        accumulator(key).reset();
+        totalInstances.put(key, 0L);
+    }
+
+    /**
+     * Returns the mean IoU of everything accumulated under a key.
+     *
+     * @param key the accumulator's name
+     * @return the mIoU over present classes, NaN if nothing was counted; for a binary model over
+     *     the present ones of background and foreground (see {@link #getForegroundIoU} for the
+     *     foreground alone)
+     */
+    @Override
+    public float getAccumulator(String key) {
+        return (float) accumulator(key).meanIoU();
+    }
+
+    /**
+     * Returns the per-class IoU accumulated under a key.
+     *
+     * @param key the accumulator's name
+     * @return {@code IoU_c} per class, NaN for classes not present; for a binary model {@code
+     *     [IoU_background, IoU_foreground]}
+     */
+    public double[] getClassIoU(String key) {
+        return accumulator(key).classIoU();
+    }
+
+    /**
+     * Returns the foreground IoU of a binary model accumulated under a key,
+     *
+     * <pre>
+     *   IoU_fg = TP / (TP + FP + FN),   TP = n[1][1], FP = n[0][1], FN = n[1][0]
+     * </pre>
+     *
+     * <p>the same as {@code getClassIoU(key)[1]}.
+     *
+     * @param key the accumulator's name
+     * @return the foreground IoU, NaN when the foreground occurs in neither the counted ground
+     *     truth nor the prediction
+     * @throws IllegalStateException if this evaluator is not binary ({@code numClasses} ≥ 2)
+     */
+    public double getForegroundIoU(String key) {
+        if (!isBinary()) {
+            throw new IllegalStateException(
+                    "getForegroundIoU needs a binary MeanIoU (numClasses 1), but numClasses is "
+                            + numClasses + ": use getClassIoU(key)[c]");
+        }
+        return accumulator(key).classIoU()[1];
+    }
+
+    /**
+     * Returns the pixel accuracy accumulated under a key (see {@link
+     * ConfusionMatrix#pixelAccuracy()}): the share of counted pixels predicted as their
+     * ground-truth class, {@code Σ_c n[c][c] / Σ_{t,p} n[t][p]}.
+     *
+     * @param key the accumulator's name
+     * @return the pixel accuracy in [0, 1], NaN if nothing was counted
+     */
+    public double getPixelAccuracy(String key) {
+        return accumulator(key).pixelAccuracy();
+    }
+
+    /**
+     * Returns which classes are present (counted in the mean) under a key.
+     *
+     * @param key the accumulator's name
+     * @return per class, {@code TP + FP + FN > 0} (two entries for a binary model)
+     */
+    public boolean[] getPresentClasses(String key) {
+        return accumulator(key).presentClasses();
+    }
+
+    /**
+     * Returns a copy of the counts accumulated under a key.
+     *
+     * @param key the accumulator's name
+     * @return {@code [truth][predicted]} pixel counts, C×C, or 2×2 (0 background, 1 foreground) for
+     *     a binary model
+     */
+    public long[][] getConfusionMatrix(String key) {
+        return accumulator(key).toArray();
+    }
+
+    /** @return the number of classes C as set, 1 for a binary model (which counts 2×2) */
+    public int getNumClasses() {
+        return numClasses;
+    }
+
+    /** @return whether this evaluator is binary ({@code numClasses} 1) */
+    public boolean isBinary() {
+        return numClasses == 1;
+    }
+
+    /**
+     * @return whether predictions are taken as logits (true, the default) or probabilities; only a
+     *     binary model's threshold depends on it
+     */
+    public boolean isFromLogits() {
+        return fromLogits;
+    }
+
+    /** @return the ignored label, or {@code null} */
+    public Integer getIgnoreIndex() {
+        return ignoreIndex;
+    }
+
+    /** @return the class axis of the predictions */
+    public int getClassAxis() {
+        return classAxis;
+    }
+
+    @Override
+    public String toString() {
+        return getName() + "{numClasses=" + numClasses + ", ignoreIndex=" + ignoreIndex
+                + ", classAxis=" + classAxis + ", fromLogits=" + fromLogits + "}";
+    }
+
+    /** The size of the confusion matrix: C, or 2 (background, foreground) for a binary model. */
+    private int matrixClasses() {
+        return isBinary() ? 2 : numClasses;
+    }
+
+    private long[] count(NDList labels, NDList predictions) {
+        if (isBinary()) {
+            return ConfusionCounter.countBinary(
+                    predictions.head(), labels.head(), classAxis, ignoreIndex, fromLogits);
+        }
+        return ConfusionCounter.count(
+                predictions.head(), labels.head(), numClasses, classAxis, ignoreIndex);
+    }
+
+    private ConfusionMatrix accumulator(String key) {
+        ConfusionMatrix matrix = accumulators.get(key);
+        if (matrix == null) {
+            throw new IllegalArgumentException(
+                    "no accumulator named '" + key + "': call addAccumulator first");
+        }
+        return matrix;
+    }
+
+    /** Builds a {@link MeanIoU}. */
+    public static final class Builder {
+        private String name = "mIoU";
+        private int numClasses;
+        private Integer ignoreIndex;
+        private int classAxis = 1;
+        private boolean fromLogits = true;
+
+        Builder() {}
+
+        /**
+         * Sets the number of classes C (required, at least 1).
+         *
+         * <p>C ≥ 2: the predictions hold one score per class along the class axis and each pixel
+         * is predicted as the arg-max. C = 1: a binary model with one score per pixel (class axis
+         * of size 1, or no class axis when the labels have the predictions' shape), foreground
+         * where the logit is {@code > 0} (or the probability {@code > 0.5}, see {@link
+         * #optFromLogits}), labels 0/1, counted as a 2×2 matrix (0 background, 1 foreground); see
+         * {@link MeanIoU}.
+         *
+         * @param numClasses C, the size of the class axis of the predictions; 1 for binary
+         * @return this builder
+         */
+        public Builder setNumClasses(int numClasses) {
+            this.numClasses = numClasses;
+            return this;
+        }
+
+        /**
+         * Sets the name shown in training logs (default "mIoU").
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Leaves pixels with this label uncounted (default: none). It may equal a real class id.
+         *
+         * @param ignoreIndex the label to ignore
+         * @return this builder
+         */
+        public Builder optIgnoreIndex(int ignoreIndex) {
+            this.ignoreIndex = ignoreIndex;
+            return this;
+        }
+
+        /**
+         * Whether the predictions are logits (default true) or probabilities (false).
+         *
+         * <p>Binary model ({@code setNumClasses(1)}): a pixel is foreground when its logit is
+         * {@code > 0} (true) or its probability is {@code > 0.5} (false; exactly 0.5 is
+         * background, and probabilities outside [0, 1] are rejected). Both thresholds agree for
+         * {@code p = sigmoid(x)}. With C ≥ 2 this changes nothing: the arg-max of the softmax
+         * probabilities is the arg-max of the logits.
+         *
+         * @param fromLogits whether predictions are logits
+         * @return this builder
+         */
+        public Builder optFromLogits(boolean fromLogits) {
+            this.fromLogits = fromLogits;
+            return this;
+        }
+
+        /**
+         * Sets the class axis of the predictions (default 1; -1 for channels-last). For a binary
+         * model it is the axis of size 1 that the labels lack; it is not used when the labels have
+         * the predictions' shape.
+         *
+         * @param classAxis the axis, negative counting from the end; never the batch axis 0
+         * @return this builder
+         */
+        public Builder optClassAxis(int classAxis) {
+            this.classAxis = classAxis;
+            return this;
+        }
+
+        /** @return the evaluator */
+        public MeanIoU build() {
+            return new MeanIoU(this);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package io.github.djllovasz.errors;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.djllovasz.ClassSelection;
+import io.github.djllovasz.Lovasz;
+import io.github.djllovasz.LovaszHingeLoss;
+import io.github.djllovasz.LovaszSoftmaxLoss;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Every invalid input is answered with an IllegalArgumentException naming the shape or value. */
+class InvalidInputTest {
+
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private static void assertRejected(Executable call, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        for (String f : fragments) {
+            assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");
+        }
+    }
+
+    private NDArray logits(long... shape) {
+        return manager.randomNormal(new Shape(shape));
+    }
+
+    private NDArray labels(long value, long... shape) {
+        return manager.full(new Shape(shape), value, DataType.INT64);
+    }
+
+    private static LovaszSoftmaxLoss softmax() {
+        return LovaszSoftmaxLoss.builder().build();
+    }
+
+    @Test
+    void predictionsWithoutClassAxis() {
+        assertRejected(() -> softmax().compute(logits(6), labels(0, 6)), "(6)");
+    }
+
+    @Test
+    void labelShapeMismatch() {
+        assertRejected(
+                () -> softmax().compute(logits(2, 3, 5, 6), labels(0, 2, 5, 5)), "(2, 5, 5)", "(2, 3, 5, 6)");
+    }
+
+    @Test
+    void batchMismatch() {
+        assertRejected(
+                () -> softmax().compute(logits(2, 3, 5, 6), labels(0, 3, 5, 6)), "(3, 5, 6)", "(2, 3, 5, 6)");
+    }
+
+    @Test
+    void oneHotLabelsByMistake() {
+        NDArray oneHot = manager.zeros(new Shape(2, 3, 4, 4));
+        assertRejected(() -> softmax().compute(logits(2, 3, 4, 4), oneHot), "(2, 3, 4, 4)");
+    }
+
+    @Test
+    void probabilityLabelsByMistake() {
+        NDArray probas = manager.full(new Shape(2, 4, 4), 0.25f);
+        assertRejected(() -> softmax().compute(logits(2, 3, 4, 4), probas), "0.25");
+    }
+
+    @Test
+    void classAxisOutOfRange() {
+        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().classAxis(4).build();
+        assertRejected(() -> loss.compute(logits(2, 3, 4, 4), labels(0, 2, 4, 4)), "class axis 4", "(2, 3, 4, 4)");
+        assertRejected(() -> LovaszSoftmaxLoss.builder().classAxis(0), "batch axis");
+    }
+
+    @Test
+    void labelNotBelowC() {
+        NDArray y = labels(1, 2, 4, 4);
+        y.set(new ai.djl.ndarray.index.NDIndex("1, 2, 3"), 3);
+        assertRejected(() -> softmax().compute(logits(2, 3, 4, 4), y), "label 3", "[0, 3)");
+    }
+
+    @Test
+    void negativeLabel() {
+        NDArray y = labels(1, 2, 4, 4);
+        y.set(new ai.djl.ndarray.index.NDIndex("0, 0, 0"), -1);
+        assertRejected(() -> softmax().compute(logits(2, 3, 4, 4), y), "label -1");
+    }
+
+    @Test
+    void labelOutsideRangeIsFineWhenIgnored() {
+        NDArray y = labels(255, 2, 4, 4);
+        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().ignoreIndex(255).build();
+        assertTrue(loss.compute(logits(2, 3, 4, 4), y).getFloat() == 0f);
+        assertRejected(() -> softmax().compute(logits(2, 3, 4, 4), y), "label 255", "no ignore index");
+    }
+
+    @Test
+    void nonIntegerFloatLabels() {
+        NDArray y = manager.full(new Shape(2, 4, 4), 1.5f);
+        assertRejected(() -> softmax().compute(logits(2, 3, 4, 4), y), "1.5");
+    }
+
+    @Test
+    void zeroSizeAxisWithImages() {
+        // B = 0 is a device's empty shard and gives 0 (EmptyShardTest); a zero-size spatial or
+        // class axis with images is a mistake.
+        assertRejected(() -> softmax().compute(logits(2, 3, 0, 4), labels(0, 2, 0, 4)), "(2, 3, 0, 4)", "empty");
+        assertRejected(() -> softmax().compute(logits(2, 0, 4, 4), labels(0, 2, 4, 4)), "(2, 0, 4, 4)", "empty");
+        assertRejected(
+                () -> LovaszHingeLoss.builder().build().compute(logits(2, 0, 4), labels(0, 2, 0, 4)), "empty");
+    }
+
+    @Test
+    void emptyBatchWithLabelsThatDoNotFit() {
+        // An empty shard is still checked for shapes: labels [0, 5, 4] do not fit [0, 3, 4, 4].
+        assertRejected(() -> softmax().compute(logits(0, 3, 4, 4), labels(0, 0, 5, 4)), "(0, 5, 4)", "(0, 3, 4, 4)");
+        assertRejected(
+                () -> LovaszHingeLoss.builder().build().compute(logits(0, 4, 4), labels(0, 0, 4, 5)), "(0, 4, 5)");
+    }
+
+    @Test
+    void sigmoidModeClassList() {
+        LovaszSoftmaxLoss zero = LovaszSoftmaxLoss.builder().classes(0).build();
+        assertRejected(() -> zero.compute(logits(2, 1, 4, 4), labels(1, 2, 4, 4)), "C = 1", "[0]");
+        LovaszSoftmaxLoss two = LovaszSoftmaxLoss.builder().classes(1, 2).build();
+        assertRejected(() -> two.compute(logits(2, 1, 4, 4), labels(1, 2, 4, 4)), "[1, 2]");
+    }
+
+    @Test
+    void sigmoidModeLabels() {
+        assertRejected(() -> softmax().compute(logits(2, 1, 4, 4), labels(2, 2, 4, 4)), "label 2", "{0, 1}");
+    }
+
+    @Test
+    void classListNamesMissingClass() {
+        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().classes(0, 5).build();
+        assertRejected(() -> loss.compute(logits(2, 3, 4, 4), labels(0, 2, 4, 4)), "class 5", "C = 3");
+    }
+
+    @Test
+    void emptyOrNegativeClassList() {
+        assertRejected(() -> ClassSelection.of(), "empty");
+        assertRejected(() -> ClassSelection.of(1, -2), "-2");
+    }
+
+    @Test
+    void integerPredictions() {
+        NDArray ints = manager.zeros(new Shape(2, 3, 4, 4), DataType.INT32);
+        assertRejected(() -> softmax().compute(ints, labels(0, 2, 4, 4)), "floating-point", "int32");
+        assertRejected(() -> LovaszHingeLoss.builder().build().compute(ints.get("0"), labels(0, 3, 4, 4)), "int32");
+    }
+
+    @Test
+    void probabilitiesOutsideUnitInterval() {
+        LovaszSoftmaxLoss probas = LovaszSoftmaxLoss.builder().fromLogits(false).build();
+        NDArray p = manager.full(new Shape(2, 3, 4, 4), 1.5f);
+        assertRejected(() -> probas.compute(p, labels(0, 2, 4, 4)), "[0, 1]", "1.5");
+        assertRejected(() -> Lovasz.softmax(p, labels(0, 2, 4, 4), ClassSelection.ALL, false, null), "1.5");
+    }
+
+    @Test
+    void hingeLabelOtherThanZeroOne() {
+        assertRejected(() -> LovaszHingeLoss.builder().build().compute(logits(2, 4, 4), labels(2, 2, 4, 4)), "label 2", "{0, 1}");
+    }
+
+    @Test
+    void hingeShapeMismatch() {
+        assertRejected(
+                () -> LovaszHingeLoss.builder().build().compute(logits(2, 4, 4), labels(0, 2, 4, 5)), "(2, 4, 5)", "(2, 4, 4)");
+        assertRejected(
+                () -> LovaszHingeLoss.builder().build().compute(logits(2, 2, 4, 4), labels(0, 2, 4, 4)), "(2, 2, 4, 4)");
+    }
+
+    @Test
+    void flatFunctionsCheckRanks() {
+        assertRejected(() -> Lovasz.hingeFlat(logits(2, 3), labels(0, 2, 3)), "(2, 3)");
+        assertRejected(() -> Lovasz.softmaxFlat(logits(6), labels(0, 6), ClassSelection.ALL), "(6)");
+        assertRejected(() -> Lovasz.lovaszGrad(logits(2, 2, 2)), "(2, 2, 2)");
+    }
+
+    @Test
+    void everyPixelIgnoredGivesZero() {
+        NDArray y = labels(255, 2, 4, 4);
+        for (boolean perImage : new boolean[] {false, true}) {
+            LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().perImage(perImage).ignoreIndex(255).build();
+            assertTrue(loss.compute(logits(2, 3, 4, 4), y).getFloat() == 0f, "softmax perImage=" + perImage);
+            LovaszHingeLoss hinge = LovaszHingeLoss.builder().perImage(perImage).ignoreIndex(255).build();
+            assertTrue(hinge.compute(logits(2, 4, 4), y).getFloat() == 0f, "hinge perImage=" + perImage);
+        }
+    }
+
+    @Test
+    void exactlyOneValidPixelGivesOneMinusItsProbability() {
+        NDArray y = labels(255, 1, 3, 3);
+        y.set(new ai.djl.ndarray.index.NDIndex("0, 1, 2"), 2);
+        NDArray x = logits(1, 4, 3, 3);
+        float p = x.softmax(1).get("0, 2, 1, 2").getFloat();
+        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().ignoreIndex(255).build();
+        org.junit.jupiter.api.Assertions.assertEquals(1 - p, loss.compute(x, y).getFloat(), 1e-6);
+    }
+
+    @Test
+    void duplicateClassIdsCountTwice() {
+        NDArray x = logits(2, 3, 4, 4);
+        NDArray y = manager.randomInteger(0, 3, new Shape(2, 4, 4), DataType.INT64);
+        float l1 = LovaszSoftmaxLoss.builder().classes(1).build().compute(x, y).getFloat();
+        float l2 = LovaszSoftmaxLoss.builder().classes(2).build().compute(x, y).getFloat();
+        float dup = LovaszSoftmaxLoss.builder().classes(1, 1, 2).build().compute(x, y).getFloat();
+        org.junit.jupiter.api.Assertions.assertEquals((2 * l1 + l2) / 3, dup, 1e-6);
+    }
+
+    @Test
+    void predictionsAndLabelsOnDifferentDevices() {
+        if (ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
+            System.out.println("devices: not tested: no GPU, so no second device");
+            org.junit.jupiter.api.Assumptions.abort("no GPU: predictions and labels cannot be on different devices");
+        }
+        NDArray x = logits(2, 3, 4, 4).toDevice(ai.djl.Device.gpu(), false);
+        assertRejected(() -> softmax().compute(x, labels(0, 2, 4, 4)), "gpu", "cpu");
+    }
+}

@@ -1,0 +1,314 @@
+package io.github.djllovasz.parity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import ai.djl.engine.Engine;
+import io.github.djllovasz.ClassSelection;
+import io.github.djllovasz.Lovasz;
+import io.github.djllovasz.LovaszHingeLoss;
+import io.github.djllovasz.LovaszSoftmaxLoss;
+import io.github.djllovasz.testutil.Grad;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Data-driven parity with the original implementation: one dynamic test per fixture case and
+ * float type, over every {@code *.json} in {@code resources/parity/} and in the directory named by
+ * the system property {@code lovasz.parity.dir}. A case the library cannot express fails.
+ *
+ * <p>Tolerances (from the fixtures' README): float64 {@code |Δ| ≤ 1e-12 + 1e-10·|ref|} for loss and
+ * gradients; float32 loss {@code |Δ| ≤ 1e-5·max(1, |loss|)}, gradients {@code |Δ| ≤ 1e-6}, the
+ * float32 gradients compared only where neighbouring sorted errors are at least 1e-5 apart (closer
+ * ones may sort differently in float32). Tie cases compare the loss only.
+ */
+class ParityTest {
+
+    private static final DataType[] TYPES = {DataType.FLOAT64, DataType.FLOAT32};
+    private static final double FLOAT32_MIN_GAP = 1e-5;
+    private static final Map<DataType, AtomicInteger[]> COUNTS = new LinkedHashMap<>();
+
+    @TestFactory
+    Stream<DynamicNode> parity() throws IOException, URISyntaxException {
+        List<Path> files = fixtureFiles();
+        assertFalse(files.isEmpty(), "no parity fixtures found");
+        List<DynamicNode> nodes = new ArrayList<>();
+        for (Path file : files) {
+            List<Fixture.Case> cases = Fixture.read(file);
+            if (cases.isEmpty()) {
+                nodes.add(DynamicTest.dynamicTest(file.toString(), () -> fail(file + " yields zero cases")));
+                continue;
+            }
+            for (Fixture.Case c : cases) {
+                for (DataType type : TYPES) {
+                    AtomicInteger[] count =
+                            COUNTS.computeIfAbsent(
+                                    type, t -> new AtomicInteger[] {new AtomicInteger(), new AtomicInteger()});
+                    count[0].incrementAndGet();
+                    nodes.add(
+                            DynamicTest.dynamicTest(
+                                    c.file() + "/" + c.name() + " [" + type + "]",
+                                    () -> {
+                                        check(c, type);
+                                        count[1].incrementAndGet();
+                                    }));
+                }
+            }
+        }
+        return nodes.stream();
+    }
+
+    @AfterAll
+    static void summary() {
+        Engine engine = Engine.getInstance();
+        for (Map.Entry<DataType, AtomicInteger[]> e : COUNTS.entrySet()) {
+            System.out.printf(
+                    "parity[%s %s %s]: %d cases, %d passed%n",
+                    engine.getEngineName().toLowerCase(),
+                    engine.getVersion(),
+                    e.getKey().toString().toLowerCase(),
+                    e.getValue()[0].get(),
+                    e.getValue()[1].get());
+        }
+    }
+
+    /** Every *.json of the bundled fixtures, plus those of -Dlovasz.parity.dir. */
+    static List<Path> fixtureFiles() throws IOException, URISyntaxException {
+        List<Path> files = new ArrayList<>(jsonFiles(Paths.get(ParityTest.class.getResource("/parity").toURI())));
+        String extra = System.getProperty("lovasz.parity.dir", "").trim();
+        if (!extra.isEmpty() && !extra.startsWith("${")) {
+            Path dir = Paths.get(extra);
+            assertTrue(Files.isDirectory(dir), "lovasz.parity.dir is not a directory: " + dir);
+            List<Path> more = jsonFiles(dir);
+            assertFalse(more.isEmpty(), "lovasz.parity.dir holds no *.json: " + dir);
+            files.addAll(more);
+        }
+        return files;
+    }
+
+    private static List<Path> jsonFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().collect(Collectors.toList());
+        }
+    }
+
+    private static void check(Fixture.Case c, DataType type) {
+        JsonObject params = c.params();
+        JsonObject inputs = c.inputs();
+        JsonObject expected = c.expected();
+        boolean gradients =
+                c.tieFree() && (type == DataType.FLOAT64 || c.minSortedGap() >= FLOAT32_MIN_GAP);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray labels = Fixture.labels(manager, inputs.getAsJsonObject("labels"));
+            switch (c.function()) {
+                case "lovasz_hinge": {
+                    requireParams(params, "per_image", "ignore");
+                    LovaszHingeLoss.Builder b =
+                            LovaszHingeLoss.builder().perImage(params.get("per_image").getAsBoolean());
+                    Integer ignore = ignore(params);
+                    if (ignore != null) {
+                        b.ignoreIndex(ignore);
+                    }
+                    LovaszHingeLoss loss = b.build();
+                    compare(c, manager, type, "logits", x -> loss.compute(x, labels), expected, gradients);
+                    break;
+                }
+                case "lovasz_hinge_flat":
+                    requireParams(params);
+                    compare(c, manager, type, "logits", x -> Lovasz.hingeFlat(x, labels), expected, gradients);
+                    break;
+                case "lovasz_softmax": {
+                    requireParams(params, "classes", "per_image", "ignore");
+                    ClassSelection classes = classes(params.get("classes"));
+                    boolean perImage = params.get("per_image").getAsBoolean();
+                    Integer ignore = ignore(params);
+                    if (inputs.has("logits")) {
+                        LovaszSoftmaxLoss.Builder b =
+                                LovaszSoftmaxLoss.builder().classes(classes).perImage(perImage);
+                        if (ignore != null) {
+                            b.ignoreIndex(ignore);
+                        }
+                        LovaszSoftmaxLoss loss = b.build();
+                        // Sigmoid logits shaped like the labels get their size-1 class axis.
+                        boolean sigmoid =
+                                Fixture.shape(inputs.getAsJsonObject("logits")).equals(labels.getShape());
+                        compare(
+                                c,
+                                manager,
+                                type,
+                                "logits",
+                                x -> loss.compute(sigmoid ? x.expandDims(1) : x, labels),
+                                expected,
+                                gradients);
+                    }
+                    compare(
+                            c,
+                            manager,
+                            type,
+                            "probas",
+                            x -> Lovasz.softmax(x, labels, classes, perImage, ignore),
+                            expected,
+                            gradients);
+                    break;
+                }
+                case "lovasz_softmax_flat": {
+                    requireParams(params, "classes");
+                    ClassSelection classes = classes(params.get("classes"));
+                    compare(
+                            c,
+                            manager,
+                            type,
+                            "logits",
+                            x -> Lovasz.softmaxFlat(x.softmax(1), labels, classes),
+                            expected,
+                            gradients);
+                    compare(
+                            c,
+                            manager,
+                            type,
+                            "probas",
+                            x -> Lovasz.softmaxFlat(x, labels, classes),
+                            expected,
+                            gradients);
+                    break;
+                }
+                case "kornia_lovasz_softmax": {
+                    // kornia's multi-class weights are wrong; the faithful port must equal the
+                    // original's value on the same inputs with the settings kornia corresponds to.
+                    requireParams(params, "weight");
+                    JsonObject original = c.json().getAsJsonObject("compare_original");
+                    assertEquals("lovasz_softmax", original.get("function").getAsString());
+                    JsonObject op = original.getAsJsonObject("params");
+                    requireParams(op, "classes", "per_image", "ignore");
+                    LovaszSoftmaxLoss.Builder b =
+                            LovaszSoftmaxLoss.builder()
+                                    .classes(classes(op.get("classes")))
+                                    .perImage(op.get("per_image").getAsBoolean());
+                    Integer ignore = ignore(op);
+                    if (ignore != null) {
+                        b.ignoreIndex(ignore);
+                    }
+                    LovaszSoftmaxLoss loss = b.build();
+                    NDArray logits = Fixture.floats(manager, inputs.getAsJsonObject("logits"), type);
+                    double ours = Grad.value(logits, x -> loss.compute(x, labels));
+                    assertLoss(c, type, original.get("loss").getAsDouble(), ours);
+                    break;
+                }
+                case "kornia_lovasz_hinge": {
+                    requireParams(params);
+                    LovaszHingeLoss loss = LovaszHingeLoss.builder().perImage(true).build();
+                    compare(c, manager, type, "logits", x -> loss.compute(x, labels), expected, gradients);
+                    break;
+                }
+                default:
+                    fail("cannot express function " + c.function() + " of case " + c.name());
+            }
+        }
+    }
+
+    /** Computes f at the named input and compares the loss and, if asked, grad_{input}. */
+    private static void compare(
+            Fixture.Case c,
+            NDManager manager,
+            DataType type,
+            String input,
+            Function<NDArray, NDArray> f,
+            JsonObject expected,
+            boolean gradients) {
+        NDArray x = Fixture.floats(manager, c.inputs().getAsJsonObject(input), type);
+        Grad result = Grad.of(x, f);
+        assertLoss(c, type, expected.get("loss").getAsDouble(), result.loss);
+        String key = "grad_" + input;
+        if (gradients) {
+            assertTrue(expected.has(key), c.name() + ": tie-free case without " + key);
+            double[] want = Fixture.doubles(expected.getAsJsonObject(key));
+            assertEquals(want.length, result.gradient.length, c.name() + ": " + key + " size");
+            for (int i = 0; i < want.length; i++) {
+                double tol = type == DataType.FLOAT64 ? 1e-12 + 1e-10 * Math.abs(want[i]) : 1e-6;
+                double got = result.gradient[i];
+                if (!(Math.abs(got - want[i]) <= tol)) {
+                    fail(String.format(
+                            "%s [%s] %s[%d]: got %.17g, want %.17g (|Δ| %.3g > %.3g)",
+                            c.name(), type, key, i, got, want[i], Math.abs(got - want[i]), tol));
+                }
+            }
+        }
+    }
+
+    private static void assertLoss(Fixture.Case c, DataType type, double want, double got) {
+        double tol =
+                type == DataType.FLOAT64
+                        ? 1e-12 + 1e-10 * Math.abs(want)
+                        : 1e-5 * Math.max(1, Math.abs(want));
+        if (!(Math.abs(got - want) <= tol)) {
+            fail(String.format(
+                    "%s [%s] loss: got %.17g, want %.17g (|Δ| %.3g > %.3g)",
+                    c.name(), type, got, want, Math.abs(got - want), tol));
+        }
+    }
+
+    /** Fails on any parameter the library does not know how to express. */
+    private static void requireParams(JsonObject params, String... known) {
+        Set<String> allowed = Set.of(known);
+        for (String key : params.keySet()) {
+            if (!allowed.contains(key)) {
+                fail("cannot express parameter " + key + " = " + params.get(key));
+            }
+        }
+        for (String key : known) {
+            if (!params.has(key)) {
+                fail("parameter " + key + " missing from " + params + " (fixtures state every parameter)");
+            }
+        }
+    }
+
+    private static Integer ignore(JsonObject params) {
+        JsonElement e = params.get("ignore");
+        return e == null || e.isJsonNull() ? null : e.getAsInt();
+    }
+
+    private static ClassSelection classes(JsonElement e) {
+        if (e.isJsonArray()) {
+            JsonArray list = e.getAsJsonArray();
+            int[] ids = new int[list.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = list.get(i).getAsInt();
+            }
+            return ClassSelection.of(ids);
+        }
+        String s = e.getAsString();
+        switch (s) {
+            case "present":
+                return ClassSelection.PRESENT;
+            case "all":
+                return ClassSelection.ALL;
+            default:
+                fail("cannot express classes = " + s + " (expected present, all or a list)");
+                return null;
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package io.github.djllovasz.properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.djllovasz.ClassSelection;
+import io.github.djllovasz.Lovasz;
+import io.github.djllovasz.LovaszSoftmaxLoss;
+import io.github.djllovasz.testutil.Grad;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Lovász-Softmax properties that follow from its definition, independent of any reference. */
+class SoftmaxPropertiesTest {
+
+    private NDManager manager;
+    private final Random random = new Random(20181);
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    /** At 0/1 predictions the loss of one class is exactly 1 − IoU of the predicted mask. */
+    @Test
+    void zeroOneProbabilitiesGiveOneMinusIou() {
+        int b = 2;
+        int c = 4;
+        int h = 7;
+        int w = 9;
+        for (int trial = 0; trial < 5; trial++) {
+            long[] truth = randomLabels(b * h * w, c);
+            long[] predicted = randomLabels(b * h * w, c);
+            double[] probas = new double[b * c * h * w];
+            for (int n = 0; n < b; n++) {
+                for (int i = 0; i < h * w; i++) {
+                    int cls = (int) predicted[n * h * w + i];
+                    probas[(n * c + cls) * h * w + i] = 1.0;
+                }
+            }
+            NDArray p = manager.create(probas, new Shape(b, c, h, w));
+            NDArray y = manager.create(truth, new Shape(b, h, w));
+            for (int cls = 0; cls < c; cls++) {
+                long inter = 0;
+                long union = 0;
+                for (int i = 0; i < truth.length; i++) {
+                    boolean t = truth[i] == cls;
+                    boolean q = predicted[i] == cls;
+                    inter += t && q ? 1 : 0;
+                    union += t || q ? 1 : 0;
+                }
+                double expected = union == 0 ? 0 : 1.0 - (double) inter / union;
+                int only = cls;
+                double loss =
+                        Grad.value(p, x -> Lovasz.softmax(x, y, ClassSelection.of(only), false, null));
+                assertEquals(expected, loss, 1e-12, "class " + cls + " trial " + trial);
+            }
+        }
+    }
+
+    /** The loss lies in [0, 1] for any probabilities and selection. */
+    @Test
+    void lossLiesInUnitInterval() {
+        for (int trial = 0; trial < 20; trial++) {
+            int c = 2 + random.nextInt(6);
+            NDArray logits = randomNormal(new Shape(2, c, 5, 6), 1 + trial);
+            NDArray labels = manager.create(randomLabels(2 * 30, c), new Shape(2, 5, 6));
+            for (ClassSelection s : new ClassSelection[] {ClassSelection.PRESENT, ClassSelection.ALL}) {
+                for (boolean perImage : new boolean[] {false, true}) {
+                    LovaszSoftmaxLoss loss =
+                            LovaszSoftmaxLoss.builder().classes(s).perImage(perImage).build();
+                    double v = Grad.value(logits, x -> loss.compute(x, labels));
+                    assertTrue(v >= 0 && v <= 1, "loss " + v + " outside [0, 1]");
+                }
+            }
+        }
+    }
+
+    /** Central finite differences in float64 agree with autograd on tie-free inputs. */
+    @Test
+    void gradientMatchesFiniteDifferences() {
+        NDArray logits = randomNormal(new Shape(2, 3, 4, 5), 2.0);
+        NDArray labels = manager.create(randomLabels(40, 3), new Shape(2, 4, 5));
+        for (boolean perImage : new boolean[] {false, true}) {
+            LovaszSoftmaxLoss loss =
+                    LovaszSoftmaxLoss.builder().perImage(perImage).ignoreIndex(2).build();
+            Grad g = Grad.of(logits, x -> loss.compute(x, labels));
+            double[] base = logits.toDoubleArray();
+            double eps = 1e-7;
+            for (int i = 0; i < base.length; i += 3) {
+                double up = valueAt(loss, base, i, eps, logits.getShape(), labels);
+                double down = valueAt(loss, base, i, -eps, logits.getShape(), labels);
+                double numeric = (up - down) / (2 * eps);
+                assertEquals(numeric, g.gradient[i], 1e-6, "d loss / d logits[" + i + "]");
+            }
+        }
+    }
+
+    /** Permuting the pixels of a pooled batch leaves the loss unchanged. */
+    @Test
+    void invariantToPixelPermutation() {
+        int c = 5;
+        int pixels = 60;
+        NDArray probas = randomNormal(new Shape(pixels, c), 1.5).softmax(1);
+        long[] labels = randomLabels(pixels, c);
+        int[] perm = shuffled(pixels);
+        double[] p = probas.toDoubleArray();
+        double[] permutedP = new double[p.length];
+        long[] permutedY = new long[pixels];
+        for (int i = 0; i < pixels; i++) {
+            System.arraycopy(p, perm[i] * c, permutedP, i * c, c);
+            permutedY[i] = labels[perm[i]];
+        }
+        for (ClassSelection s : new ClassSelection[] {ClassSelection.PRESENT, ClassSelection.ALL}) {
+            double a = Grad.value(probas, x -> Lovasz.softmaxFlat(x, manager.create(labels), s));
+            NDArray q = manager.create(permutedP, new Shape(pixels, c));
+            double b = Grad.value(q, x -> Lovasz.softmaxFlat(x, manager.create(permutedY), s));
+            assertEquals(a, b, 1e-12, "selection " + s);
+        }
+    }
+
+    /** Ignoring pixels gives the same loss and gradient as removing them. */
+    @Test
+    void ignoringEqualsRemoving() {
+        int c = 4;
+        int pixels = 50;
+        NDArray logits = randomNormal(new Shape(1, c, pixels), 2.0);
+        long[] labels = randomLabels(pixels, c);
+        int kept = 0;
+        for (int i = 0; i < pixels; i++) {
+            if (random.nextInt(3) == 0) {
+                labels[i] = 255;
+            } else {
+                kept++;
+            }
+        }
+        double[] all = logits.toDoubleArray();
+        double[] subset = new double[c * kept];
+        long[] subsetLabels = new long[kept];
+        int[] where = new int[kept];
+        for (int i = 0, j = 0; i < pixels; i++) {
+            if (labels[i] != 255) {
+                for (int k = 0; k < c; k++) {
+                    subset[k * kept + j] = all[k * pixels + i];
+                }
+                subsetLabels[j] = labels[i];
+                where[j++] = i;
+            }
+        }
+        LovaszSoftmaxLoss ignoring = LovaszSoftmaxLoss.builder().ignoreIndex(255).build();
+        LovaszSoftmaxLoss plain = LovaszSoftmaxLoss.builder().build();
+        NDArray y = manager.create(labels, new Shape(1, pixels));
+        Grad withIgnore = Grad.of(logits, x -> ignoring.compute(x, y));
+        NDArray small = manager.create(subset, new Shape(1, c, kept));
+        NDArray ySmall = manager.create(subsetLabels, new Shape(1, kept));
+        Grad removed = Grad.of(small, x -> plain.compute(x, ySmall));
+        assertEquals(removed.loss, withIgnore.loss, 1e-12);
+        for (int i = 0; i < pixels; i++) {
+            if (labels[i] == 255) {
+                for (int k = 0; k < c; k++) {
+                    assertEquals(0.0, withIgnore.gradient[k * pixels + i], "ignored pixel " + i);
+                }
+            }
+        }
+        for (int j = 0; j < kept; j++) {
+            for (int k = 0; k < c; k++) {
+                assertEquals(removed.gradient[k * kept + j], withIgnore.gradient[k * pixels + where[j]], 1e-12);
+            }
+        }
+    }
+
+    /** With one image, per-image averaging equals pooled averaging. */
+    @Test
+    void perImageWithOneImageEqualsPooled() {
+        NDArray logits = randomNormal(new Shape(1, 6, 8, 8), 2.0);
+        NDArray labels = manager.create(randomLabels(64, 6), new Shape(1, 8, 8));
+        for (ClassSelection s : new ClassSelection[] {ClassSelection.PRESENT, ClassSelection.ALL, ClassSelection.of(0, 5)}) {
+            Grad pooled = Grad.of(logits, x -> LovaszSoftmaxLoss.builder().classes(s).build().compute(x, labels));
+            Grad perImage =
+                    Grad.of(logits, x -> LovaszSoftmaxLoss.builder().classes(s).perImage(true).build().compute(x, labels));
+            assertEquals(pooled.loss, perImage.loss, 1e-12);
+            for (int i = 0; i < pooled.gradient.length; i++) {
+                assertEquals(pooled.gradient[i], perImage.gradient[i], 1e-12);
+            }
+        }
+    }
+
+    /** Per image equals the mean of each image computed alone. */
+    @Test
+    void perImageIsTheMeanOfSingleImages() {
+        int b = 3;
+        NDArray logits = randomNormal(new Shape(b, 4, 5, 5), 2.0);
+        NDArray labels = manager.create(randomLabels(b * 25, 3), new Shape(b, 5, 5));
+        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().perImage(true).build();
+        double whole = Grad.value(logits, x -> loss.compute(x, labels));
+        double sum = 0;
+        for (int n = 0; n < b; n++) {
+            NDArray one = logits.get(n + ":" + (n + 1));
+            NDArray oneLabels = labels.get(n + ":" + (n + 1));
+            sum += Grad.value(one, x -> loss.compute(x, oneLabels));
+        }
+        assertEquals(sum / b, whole, 1e-12);
+    }
+
+    /** Channels-last input with classAxis(-1) equals channels-first. */
+    @Test
+    void channelsLastEqualsChannelsFirst() {
+        NDArray logits = randomNormal(new Shape(2, 5, 4, 6), 2.0);
+        NDArray labels = manager.create(randomLabels(48, 5), new Shape(2, 4, 6));
+        Grad first = Grad.of(logits, x -> LovaszSoftmaxLoss.builder().build().compute(x, labels));
+        NDArray last = logits.transpose(0, 2, 3, 1).duplicate();
+        double v = Grad.value(last, x -> LovaszSoftmaxLoss.builder().classAxis(-1).build().compute(x, labels));
+        assertEquals(first.loss, v, 1e-12);
+    }
+
+    /** Float32 counts switch to float64 where float32 would stop being exact. */
+    @Test
+    void countTypeIsExactForLongRows() {
+        assertEquals(DataType.FLOAT32, io.github.djllovasz.LovaszKernel.countType(DataType.FLOAT32, (1L << 24) - 1));
+        assertEquals(DataType.FLOAT64, io.github.djllovasz.LovaszKernel.countType(DataType.FLOAT32, 1L << 24));
+        assertEquals(DataType.FLOAT64, io.github.djllovasz.LovaszKernel.countType(DataType.FLOAT64, 10));
+    }
+
+    private double valueAt(LovaszSoftmaxLoss loss, double[] base, int i, double delta, Shape shape, NDArray labels) {
+        double[] moved = base.clone();
+        moved[i] += delta;
+        NDArray x = manager.create(moved, shape);
+        return Grad.value(x, a -> loss.compute(a, labels));
+    }
+
+    private NDArray randomNormal(Shape shape, double scale) {
+        double[] v = new double[(int) shape.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = random.nextGaussian() * scale;
+        }
+        return manager.create(v, shape);
+    }
+
+    private long[] randomLabels(int n, int classes) {
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = random.nextInt(classes);
+        }
+        return v;
+    }
+
+    private int[] shuffled(int n) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+}

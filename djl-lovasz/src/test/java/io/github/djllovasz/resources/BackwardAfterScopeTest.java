@@ -1,0 +1,63 @@
+package io.github.djllovasz.resources;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import ai.djl.engine.Engine;
+import io.github.djllovasz.LovaszSoftmaxLoss;
+import io.github.djllovasz.testutil.Grad;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The loss closes its scope before the caller's backward pass; everything the autograd graph
+ * kept must still be valid then, even after the JVM collects garbage and reuses native memory.
+ */
+class BackwardAfterScopeTest {
+
+    @Test
+    void gradientIsUnchangedWhenMemoryIsReusedBeforeBackward() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(9);
+            NDArray logits = manager.randomNormal(new Shape(4, 21, 16, 16));
+            // Three classes per image: PRESENT selects rows, through index arrays made on the host.
+            NDArray labels = manager.randomInteger(0, 3, new Shape(4, 16, 16), DataType.INT64).add(5);
+            for (boolean perImage : new boolean[] {true, false}) {
+                LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().perImage(perImage).build();
+                Grad reference = Grad.of(logits, x -> loss.compute(x, labels));
+                for (int round = 0; round < 5; round++) {
+                    NDArray x = logits.duplicate();
+                    x.setRequiresGradient(true);
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray value = loss.compute(x, labels);
+                        churnMemory();
+                        collector.backward(value);
+                    }
+                    assertArrayEquals(
+                            reference.gradient, Grad.toDoubles(x.getGradient()), 0.0, "perImage=" + perImage + " round " + round);
+                    x.close();
+                }
+            }
+        }
+    }
+
+    /** Collects garbage (freeing unreachable Java-owned buffers) and refills native memory. */
+    private static void churnMemory() {
+        System.gc();
+        List<ByteBuffer> buffers = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            ByteBuffer b = ByteBuffer.allocateDirect(1 << 12);
+            while (b.hasRemaining()) {
+                b.put((byte) 0x7f);
+            }
+            buffers.add(b);
+        }
+        System.gc();
+    }
+}

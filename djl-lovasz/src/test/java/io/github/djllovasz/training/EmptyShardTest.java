@@ -1,0 +1,72 @@
+package io.github.djllovasz.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.djllovasz.LovaszHingeLoss;
+import io.github.djllovasz.LovaszMultilabelLoss;
+import io.github.djllovasz.LovaszSoftmaxLoss;
+import io.github.djllovasz.LovaszComposites;
+import io.github.djllovasz.SegmentationBinaryCrossEntropyLoss;
+import io.github.djllovasz.SegmentationCrossEntropyLoss;
+import io.github.djllovasz.testutil.Grad;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.loss.Loss;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * B = 0, the shard DJL gives the last device when a batch has too few images (B = 9 on 4
+ * devices: 3, 3, 3, 0): every loss of the library gives 0 with a zero (empty) gradient, in the
+ * predictions' type, and backward works.
+ */
+class EmptyShardTest {
+
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private void assertZero(Loss loss, Shape predictions, Shape labels) {
+        NDArray x = manager.zeros(predictions, DataType.FLOAT64);
+        NDArray y = manager.zeros(labels, DataType.INT64);
+        Grad g = Grad.of(x, a -> {
+            NDArray value = loss.evaluate(new NDList(y), new NDList(a));
+            assertEquals(DataType.FLOAT64, value.getDataType(), loss.getName());
+            assertEquals(new Shape(), value.getShape(), loss.getName());
+            return value;
+        });
+        assertEquals(0.0, g.loss, loss.getName());
+        assertEquals(0, g.gradient.length, loss.getName());
+    }
+
+    @Test
+    void everyLossGivesZeroWithAZeroGradient() {
+        Shape multiclass = new Shape(0, 3, 4, 4);
+        Shape ids = new Shape(0, 4, 4);
+        assertZero(LovaszSoftmaxLoss.builder().build(), multiclass, ids);
+        assertZero(LovaszSoftmaxLoss.builder().perImage(true).ignoreIndex(255).build(), multiclass, ids);
+        assertZero(LovaszSoftmaxLoss.builder().classAxis(-1).build(), new Shape(0, 4, 4, 3), ids);
+        assertZero(LovaszSoftmaxLoss.builder().build(), new Shape(0, 1, 4, 4), ids);
+        assertZero(LovaszHingeLoss.builder().build(), ids, ids);
+        assertZero(LovaszHingeLoss.builder().perImage(false).build(), new Shape(0, 1, 4, 4), ids);
+        assertZero(LovaszMultilabelLoss.builder().build(), multiclass, multiclass);
+        assertZero(LovaszMultilabelLoss.builder().perImage(true).sigmoid(true).build(), multiclass, multiclass);
+        assertZero(SegmentationCrossEntropyLoss.of(255), multiclass, ids);
+        assertZero(SegmentationBinaryCrossEntropyLoss.of(255), ids, ids);
+        LovaszSoftmaxLoss lovasz = LovaszSoftmaxLoss.builder().build();
+        assertZero(LovaszComposites.crossEntropyPlusLovasz(lovasz, 0.5), multiclass, ids);
+        assertZero(LovaszComposites.crossEntropyThenLovasz(lovasz, 2), multiclass, ids);
+    }
+}
