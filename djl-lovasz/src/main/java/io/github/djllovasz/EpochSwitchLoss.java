@@ -27,7 +27,7 @@ import java.util.Objects;
  * <pre>{@code
  * EpochSwitchLoss loss = EpochSwitchLoss.builder()
  *         .addPhase(0, SegmentationCrossEntropyLoss.of(255))
- *         .addPhase(10, LovaszSoftmaxLoss.builder().ignoreIndex(255).build())
+ *         .addPhase(10, LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build())
  *         .build();
  * DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
  *         .addTrainingListeners(loss.listener());

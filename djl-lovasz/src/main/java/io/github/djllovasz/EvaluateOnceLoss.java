@@ -77,6 +77,19 @@ public abstract class EvaluateOnceLoss extends Loss {
         return value;
     }
 
+    /**
+     * Computes the loss of single arrays, in DJL's argument order: {@code evaluate(new
+     * NDList(labels), new NDList(predictions))}.
+     *
+     * @param labels the labels
+     * @param predictions the predictions
+     * @return the loss, a scalar on the predictions' manager
+     * @throws IllegalArgumentException for shapes, types or labels that do not fit
+     */
+    public final NDArray evaluate(NDArray labels, NDArray predictions) {
+        return evaluate(new NDList(labels), new NDList(predictions));
+    }
+
     /** {@inheritDoc} */
     @Override
     public void addAccumulator(String key) {

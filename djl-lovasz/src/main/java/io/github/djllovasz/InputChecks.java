@@ -194,7 +194,7 @@ public final class InputChecks {
     }
 
     /**
-     * Requires probabilities in {@code [0, 1]} (for inputs given with {@code fromLogits(false)}).
+     * Requires probabilities in {@code [0, 1]} (for inputs given with {@code optFromLogits(false)}).
      *
      * @param probas the probabilities
      */

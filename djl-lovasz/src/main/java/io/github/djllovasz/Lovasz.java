@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * Functional Lovász losses for people who compose their own, with the original's signatures.
- * Every function returns a scalar on the first argument's manager and closes its intermediates.
+ * Functional Lovász losses for people who compose their own: the original's functions, with its
+ * argument names, in DJL's argument order (labels first, then predictions, as in {@code
+ * Loss.evaluate}). Every function returns a scalar on the predictions' manager and closes its
+ * intermediates.
  */
 public final class Lovasz {
 
@@ -23,8 +25,8 @@ public final class Lovasz {
      * @return the loss; see {@link LovaszSoftmaxLoss} for the formula and edge cases
      */
     public static NDArray softmax(
-            NDArray probas,
             NDArray labels,
+            NDArray probas,
             ClassSelection classes,
             boolean perImage,
             Integer ignoreIndex) {
@@ -49,7 +51,7 @@ public final class Lovasz {
      * @param classes the class selection
      * @return the loss
      */
-    public static NDArray softmaxFlat(NDArray probas, NDArray labels, ClassSelection classes) {
+    public static NDArray softmaxFlat(NDArray labels, NDArray probas, ClassSelection classes) {
         if (probas.getShape().dimension() != 2 || labels.getShape().dimension() != 1) {
             throw new IllegalArgumentException(
                     "softmaxFlat expects probas [P, C] and labels [P], got "
@@ -80,7 +82,7 @@ public final class Lovasz {
      * @return the loss; see {@link LovaszHingeLoss}
      */
     public static NDArray hinge(
-            NDArray logits, NDArray labels, boolean perImage, Integer ignoreIndex) {
+            NDArray labels, NDArray logits, boolean perImage, Integer ignoreIndex) {
         return Pipeline.hinge(logits, labels, perImage, ignoreIndex);
     }
 
@@ -91,7 +93,7 @@ public final class Lovasz {
      * @param labels 0/1 labels {@code [P]}
      * @return the loss
      */
-    public static NDArray hingeFlat(NDArray logits, NDArray labels) {
+    public static NDArray hingeFlat(NDArray labels, NDArray logits) {
         if (logits.getShape().dimension() != 1 || !logits.getShape().equals(labels.getShape())) {
             throw new IllegalArgumentException(
                     "hingeFlat expects logits [P] and labels [P], got "

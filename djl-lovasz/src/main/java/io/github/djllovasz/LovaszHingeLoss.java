@@ -15,7 +15,7 @@ import ai.djl.ndarray.NDList;
  * </pre>
  *
  * <p>where {@code F} is the foreground and {@code top_k} the k pixels with the largest errors.
- * With {@code perImage(true)} (the default, as in the original) this is computed per image and
+ * With {@code optPerImage(true)} (the default, as in the original) this is computed per image and
  * averaged over images; otherwise all pixels of the batch are pooled.
  *
  * <p>Edge cases: ignored pixels have zero gradient and change nothing; an image (or batch) with no
@@ -51,18 +51,10 @@ public class LovaszHingeLoss extends EvaluateOnceLoss {
      */
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
-        return compute(predictions.singletonOrThrow(), labels.singletonOrThrow());
+        return compute(labels.singletonOrThrow(), predictions.singletonOrThrow());
     }
 
-    /**
-     * Computes the loss from arrays.
-     *
-     * @param logits {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
-     * @param labels 0/1 labels (or the ignore index) of the same shape, with or without the axis
-     * @return the scalar loss, on the logits' manager
-     * @throws IllegalArgumentException for shapes, types or labels that do not fit
-     */
-    public NDArray compute(NDArray logits, NDArray labels) {
+    private NDArray compute(NDArray labels, NDArray logits) {
         return Pipeline.hinge(logits, labels, perImage, ignoreIndex);
     }
 
@@ -106,7 +98,7 @@ public class LovaszHingeLoss extends EvaluateOnceLoss {
          * @param perImage whether to average per image
          * @return this builder
          */
-        public Builder perImage(boolean perImage) {
+        public Builder optPerImage(boolean perImage) {
             this.perImage = perImage;
             return this;
         }
@@ -117,7 +109,7 @@ public class LovaszHingeLoss extends EvaluateOnceLoss {
          * @param ignoreIndex the label to ignore
          * @return this builder
          */
-        public Builder ignoreIndex(int ignoreIndex) {
+        public Builder optIgnoreIndex(int ignoreIndex) {
             this.ignoreIndex = ignoreIndex;
             return this;
         }

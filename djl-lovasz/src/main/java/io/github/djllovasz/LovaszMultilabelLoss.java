@@ -14,8 +14,8 @@ import ai.djl.ndarray.types.Shape;
  * </pre>
  *
  * <p>where L is {@link LovaszHingeLoss} on the channel's logits (or {@link LovaszSoftmaxLoss} with
- * C = 1, i.e. Lovász-sigmoid, with {@code sigmoid(true)}), pooled over the batch, or per image and
- * averaged over images with {@code perImage(true)}. Every channel counts, also one without
+ * C = 1, i.e. Lovász-sigmoid, with {@code optSigmoid(true)}), pooled over the batch, or per image and
+ * averaged over images with {@code optPerImage(true)}. Every channel counts, also one without
  * positives. Ignored pixels are dropped per channel.
  *
  * <p>An empty batch (B = 0, a device's empty chunk) gives 0 with a zero gradient. In DJL's
@@ -48,17 +48,10 @@ public class LovaszMultilabelLoss extends EvaluateOnceLoss {
      */
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
-        return compute(predictions.singletonOrThrow(), labels.singletonOrThrow());
+        return compute(labels.singletonOrThrow(), predictions.singletonOrThrow());
     }
 
-    /**
-     * Computes the loss from arrays.
-     *
-     * @param logits {@code [B, C, d1, ...]}
-     * @param labels 0/1 (or the ignore index), the same shape
-     * @return the scalar loss, on the logits' manager
-     */
-    public NDArray compute(NDArray logits, NDArray labels) {
+    private NDArray compute(NDArray labels, NDArray logits) {
         Shape shape = logits.getShape();
         if (shape.dimension() < 2 || !shape.equals(labels.getShape())) {
             throw new IllegalArgumentException(
@@ -148,7 +141,7 @@ public class LovaszMultilabelLoss extends EvaluateOnceLoss {
          * @param perImage whether to average per image
          * @return this builder
          */
-        public Builder perImage(boolean perImage) {
+        public Builder optPerImage(boolean perImage) {
             this.perImage = perImage;
             return this;
         }
@@ -159,7 +152,7 @@ public class LovaszMultilabelLoss extends EvaluateOnceLoss {
          * @param ignoreIndex the label to ignore
          * @return this builder
          */
-        public Builder ignoreIndex(int ignoreIndex) {
+        public Builder optIgnoreIndex(int ignoreIndex) {
             this.ignoreIndex = ignoreIndex;
             return this;
         }
@@ -170,7 +163,7 @@ public class LovaszMultilabelLoss extends EvaluateOnceLoss {
          * @param sigmoid whether to use Lovász-sigmoid
          * @return this builder
          */
-        public Builder sigmoid(boolean sigmoid) {
+        public Builder optSigmoid(boolean sigmoid) {
             this.sigmoid = sigmoid;
             return this;
         }

@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDList;
  * Jaccard loss 1 − IoU, averaged over classes.
  *
  * <p>With class probabilities {@code p_i(c)} (the softmax of the predictions over the class axis,
- * or the predictions themselves with {@code fromLogits(false)}) and foreground {@code fg_i(c) =
+ * or the predictions themselves with {@code optFromLogits(false)}) and foreground {@code fg_i(c) =
  * [y_i = c]}, the errors are {@code m_i(c) = |fg_i(c) − p_i(c)|}. Sorting {@code m(c)} in
  * decreasing order as {@code m_(1) ≥ … ≥ m_(P)},
  *
@@ -19,7 +19,7 @@ import ai.djl.ndarray.NDList;
  *
  * <p>where {@code top_k} are the k pixels with the largest errors, {@code F_c} the pixels of class
  * c and {@code w_c} the class selection ({@link ClassSelection}) times the optional class weight
- * ({@link Builder#classWeights(double...)}). With {@code perImage(true)} this
+ * ({@link Builder#optClassWeights(double...)}). With {@code optPerImage(true)} this
  * is computed for each image and averaged over images. C = 1 is Lovász-sigmoid: the single channel
  * is the foreground probability (sigmoid of the logit with {@code fromLogits}) and label 1 is the
  * foreground.
@@ -37,7 +37,7 @@ import ai.djl.ndarray.NDList;
  * training-loss display reuses the value ({@link EvaluateOnceLoss}).
  *
  * <pre>{@code
- * Loss loss = LovaszSoftmaxLoss.builder().ignoreIndex(255).build();
+ * Loss loss = LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build();
  * TrainingConfig config = new DefaultTrainingConfig(loss);
  * }</pre>
  */
@@ -75,18 +75,10 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
      */
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
-        return compute(predictions.singletonOrThrow(), labels.singletonOrThrow());
+        return compute(labels.singletonOrThrow(), predictions.singletonOrThrow());
     }
 
-    /**
-     * Computes the loss from arrays.
-     *
-     * @param predictions logits (or probabilities) {@code [B, C, d1, ...]}
-     * @param labels class ids
-     * @return the scalar loss, on the predictions' manager
-     * @throws IllegalArgumentException for shapes, types or labels that do not fit
-     */
-    public NDArray compute(NDArray predictions, NDArray labels) {
+    private NDArray compute(NDArray labels, NDArray predictions) {
         return Pipeline.softmax(
                 predictions,
                 labels,
@@ -165,7 +157,7 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
          * @param classes the selection
          * @return this builder
          */
-        public Builder classes(ClassSelection classes) {
+        public Builder optClasses(ClassSelection classes) {
             this.classes = java.util.Objects.requireNonNull(classes, "classes");
             return this;
         }
@@ -176,8 +168,8 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
          * @param classIds the ids
          * @return this builder
          */
-        public Builder classes(int... classIds) {
-            return classes(ClassSelection.of(classIds));
+        public Builder optClasses(int... classIds) {
+            return optClasses(ClassSelection.of(classIds));
         }
 
         /**
@@ -186,7 +178,7 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
          * @param perImage whether to average per image
          * @return this builder
          */
-        public Builder perImage(boolean perImage) {
+        public Builder optPerImage(boolean perImage) {
             this.perImage = perImage;
             return this;
         }
@@ -197,7 +189,7 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
          * @param ignoreIndex the label to ignore
          * @return this builder
          */
-        public Builder ignoreIndex(int ignoreIndex) {
+        public Builder optIgnoreIndex(int ignoreIndex) {
             this.ignoreIndex = ignoreIndex;
             return this;
         }
@@ -210,7 +202,7 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
          * @param fromLogits whether predictions are logits
          * @return this builder
          */
-        public Builder fromLogits(boolean fromLogits) {
+        public Builder optFromLogits(boolean fromLogits) {
             this.fromLogits = fromLogits;
             return this;
         }
@@ -221,7 +213,7 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
          * @param classAxis the axis, negative counting from the end; never the batch axis 0
          * @return this builder
          */
-        public Builder classAxis(int classAxis) {
+        public Builder optClassAxis(int classAxis) {
             if (classAxis == 0) {
                 throw new IllegalArgumentException("class axis 0 is the batch axis");
             }
@@ -239,7 +231,7 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
          * @param weights one finite weight ≥ 0 per class (C entries; 1 for C = 1), not all 0
          * @return this builder
          */
-        public Builder classWeights(double... weights) {
+        public Builder optClassWeights(double... weights) {
             java.util.Objects.requireNonNull(weights, "weights");
             boolean anyPositive = false;
             for (double w : weights) {

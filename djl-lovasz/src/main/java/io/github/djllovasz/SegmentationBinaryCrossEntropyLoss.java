@@ -50,19 +50,10 @@ public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
     /** {@inheritDoc} */
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
-        return compute(predictions.singletonOrThrow(), labels.singletonOrThrow());
+        return compute(labels.singletonOrThrow(), predictions.singletonOrThrow());
     }
 
-    /**
-     * Computes the loss from arrays.
-     *
-     * @param logits {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
-     * @param labels 0/1 labels (or the ignore index), shaped like the logits with or without the
-     *     size-1 axis 1
-     * @return the scalar loss, on the logits' manager
-     * @throws IllegalArgumentException for shapes, types or labels that do not fit
-     */
-    public NDArray compute(NDArray logits, NDArray labels) {
+    private NDArray compute(NDArray labels, NDArray logits) {
         return Scoped.compute(
                 () -> {
                     InputChecks.requireBinaryShapes(logits, labels, "logits");

@@ -52,17 +52,10 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
 
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
-        return compute(predictions.singletonOrThrow(), labels.singletonOrThrow());
+        return compute(labels.singletonOrThrow(), predictions.singletonOrThrow());
     }
 
-    /**
-     * Computes the loss from arrays.
-     *
-     * @param logits {@code [B, C, d1, ...]}
-     * @param labels class ids
-     * @return the scalar loss, on the logits' manager
-     */
-    public NDArray compute(NDArray logits, NDArray labels) {
+    private NDArray compute(NDArray labels, NDArray logits) {
         return Scoped.compute(
                 () -> {
                     InputChecks.requireFloatAndSameDevice(logits, labels, "logits");

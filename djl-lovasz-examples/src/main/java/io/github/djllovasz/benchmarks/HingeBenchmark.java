@@ -47,9 +47,9 @@ public class HingeBenchmark {
     public void setUp(BenchmarkParams params) {
         LabelKind kind = LabelKind.parse(labels);
         inputs = BenchInputs.hinge(BenchShape.parse(hingeShape), kind, 43);
-        LovaszHingeLoss.Builder builder = LovaszHingeLoss.builder().perImage(perImage);
+        LovaszHingeLoss.Builder builder = LovaszHingeLoss.builder().optPerImage(perImage);
         if (kind.ignoreIndex() != null) {
-            builder.ignoreIndex(kind.ignoreIndex());
+            builder.optIgnoreIndex(kind.ignoreIndex());
         }
         loss = builder.build();
         if (params.getBenchmark().endsWith(".floor")) {
@@ -71,7 +71,7 @@ public class HingeBenchmark {
     @Benchmark
     public float ours() {
         return Steps.forwardBackward(
-                inputs.manager(), () -> loss.compute(inputs.logits(), inputs.labels()));
+                inputs.manager(), () -> loss.evaluate(inputs.labels(), inputs.logits()));
     }
 
     /**

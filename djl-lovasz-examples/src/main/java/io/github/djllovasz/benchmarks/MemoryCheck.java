@@ -64,10 +64,10 @@ public final class MemoryCheck {
      */
     public static Map<String, Object> run(int calls, BenchShape shape) {
         BenchShape hingeShape = new BenchShape(shape.batch(), 1, shape.height(), shape.width());
-        LovaszSoftmaxLoss pooled = LovaszSoftmaxLoss.builder().ignoreIndex(LabelMaps.IGNORE_INDEX).build();
+        LovaszSoftmaxLoss pooled = LovaszSoftmaxLoss.builder().optIgnoreIndex(LabelMaps.IGNORE_INDEX).build();
         LovaszSoftmaxLoss perImage =
-                LovaszSoftmaxLoss.builder().ignoreIndex(LabelMaps.IGNORE_INDEX).perImage(true).build();
-        LovaszHingeLoss hinge = LovaszHingeLoss.builder().ignoreIndex(LabelMaps.IGNORE_INDEX).build();
+                LovaszSoftmaxLoss.builder().optIgnoreIndex(LabelMaps.IGNORE_INDEX).optPerImage(true).build();
+        LovaszHingeLoss hinge = LovaszHingeLoss.builder().optIgnoreIndex(LabelMaps.IGNORE_INDEX).build();
         List<Map<String, Object>> checkpoints = new ArrayList<>();
         try (BenchInputs softmaxIn = BenchInputs.softmax(shape, LabelKind.REALISTIC, 7);
                 BenchInputs hingeIn = BenchInputs.hinge(hingeShape, LabelKind.REALISTIC, 8)) {
@@ -93,8 +93,8 @@ public final class MemoryCheck {
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray loss =
                             which == 2
-                                    ? hinge.compute(in.logits(), in.labels())
-                                    : (which == 0 ? pooled : perImage).compute(in.logits(), in.labels());
+                                    ? hinge.evaluate(in.labels(), in.logits())
+                                    : (which == 0 ? pooled : perImage).evaluate(in.labels(), in.logits());
                     loss.attach(step);
                     collector.backward(loss);
                 }

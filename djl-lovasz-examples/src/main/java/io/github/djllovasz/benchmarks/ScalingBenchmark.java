@@ -60,7 +60,7 @@ public class ScalingBenchmark {
         inputs = BenchInputs.softmax(shapeFor(log2Pixels, scalingClasses), kind, 44);
         LovaszSoftmaxLoss.Builder builder = LovaszSoftmaxLoss.builder();
         if (kind.ignoreIndex() != null) {
-            builder.ignoreIndex(kind.ignoreIndex());
+            builder.optIgnoreIndex(kind.ignoreIndex());
         }
         loss = builder.build();
         if (params.getBenchmark().endsWith(".floor")) {
@@ -82,7 +82,7 @@ public class ScalingBenchmark {
     @Benchmark
     public float ours() {
         return Steps.forwardBackward(
-                inputs.manager(), () -> loss.compute(inputs.logits(), inputs.labels()));
+                inputs.manager(), () -> loss.evaluate(inputs.labels(), inputs.logits()));
     }
 
     /**

@@ -49,9 +49,9 @@ public class SoftmaxBenchmark {
     public void setUp(BenchmarkParams params) {
         LabelKind kind = LabelKind.parse(labels);
         inputs = BenchInputs.softmax(BenchShape.parse(shape), kind, 42);
-        LovaszSoftmaxLoss.Builder builder = LovaszSoftmaxLoss.builder().perImage(perImage);
+        LovaszSoftmaxLoss.Builder builder = LovaszSoftmaxLoss.builder().optPerImage(perImage);
         if (kind.ignoreIndex() != null) {
-            builder.ignoreIndex(kind.ignoreIndex());
+            builder.optIgnoreIndex(kind.ignoreIndex());
         }
         loss = builder.build();
         if (params.getBenchmark().endsWith(".floor")) {
@@ -73,7 +73,7 @@ public class SoftmaxBenchmark {
     @Benchmark
     public float ours() {
         return Steps.forwardBackward(
-                inputs.manager(), () -> loss.compute(inputs.logits(), inputs.labels()));
+                inputs.manager(), () -> loss.evaluate(inputs.labels(), inputs.logits()));
     }
 
     /**

@@ -22,26 +22,26 @@ class HarnessSmokeTest {
         for (LabelKind kind : LabelKind.values()) {
             for (boolean perImage : new boolean[] {false, true}) {
                 try (BenchInputs in = BenchInputs.softmax(new BenchShape(3, 6, 12, 10), kind, 5)) {
-                    LovaszSoftmaxLoss.Builder builder = LovaszSoftmaxLoss.builder().perImage(perImage);
+                    LovaszSoftmaxLoss.Builder builder = LovaszSoftmaxLoss.builder().optPerImage(perImage);
                     if (kind.ignoreIndex() != null) {
-                        builder.ignoreIndex(kind.ignoreIndex());
+                        builder.optIgnoreIndex(kind.ignoreIndex());
                     }
                     LovaszSoftmaxLoss ours = builder.build();
                     assertSame(
                             in,
-                            (x, y) -> ours.compute(x, y),
+                            (x, y) -> ours.evaluate(y, x),
                             (x, y) -> LoopBaseline.softmax(x, y, kind.ignoreIndex(), perImage),
                             "softmax " + kind + " perImage=" + perImage);
                 }
                 try (BenchInputs in = BenchInputs.hinge(new BenchShape(3, 1, 12, 10), kind, 6)) {
-                    LovaszHingeLoss.Builder builder = LovaszHingeLoss.builder().perImage(perImage);
+                    LovaszHingeLoss.Builder builder = LovaszHingeLoss.builder().optPerImage(perImage);
                     if (kind.ignoreIndex() != null) {
-                        builder.ignoreIndex(kind.ignoreIndex());
+                        builder.optIgnoreIndex(kind.ignoreIndex());
                     }
                     LovaszHingeLoss ours = builder.build();
                     assertSame(
                             in,
-                            (x, y) -> ours.compute(x, y),
+                            (x, y) -> ours.evaluate(y, x),
                             (x, y) -> LoopBaseline.hinge(x, y, kind.ignoreIndex(), perImage),
                             "hinge " + kind + " perImage=" + perImage);
                 }

@@ -52,103 +52,103 @@ class InvalidInputTest {
 
     @Test
     void predictionsWithoutClassAxis() {
-        assertRejected(() -> softmax().compute(logits(6), labels(0, 6)), "(6)");
+        assertRejected(() -> softmax().evaluate(labels(0, 6), logits(6)), "(6)");
     }
 
     @Test
     void labelShapeMismatch() {
         assertRejected(
-                () -> softmax().compute(logits(2, 3, 5, 6), labels(0, 2, 5, 5)), "(2, 5, 5)", "(2, 3, 5, 6)");
+                () -> softmax().evaluate(labels(0, 2, 5, 5), logits(2, 3, 5, 6)), "(2, 5, 5)", "(2, 3, 5, 6)");
     }
 
     @Test
     void batchMismatch() {
         assertRejected(
-                () -> softmax().compute(logits(2, 3, 5, 6), labels(0, 3, 5, 6)), "(3, 5, 6)", "(2, 3, 5, 6)");
+                () -> softmax().evaluate(labels(0, 3, 5, 6), logits(2, 3, 5, 6)), "(3, 5, 6)", "(2, 3, 5, 6)");
     }
 
     @Test
     void oneHotLabelsByMistake() {
         NDArray oneHot = manager.zeros(new Shape(2, 3, 4, 4));
-        assertRejected(() -> softmax().compute(logits(2, 3, 4, 4), oneHot), "(2, 3, 4, 4)");
+        assertRejected(() -> softmax().evaluate(oneHot, logits(2, 3, 4, 4)), "(2, 3, 4, 4)");
     }
 
     @Test
     void probabilityLabelsByMistake() {
         NDArray probas = manager.full(new Shape(2, 4, 4), 0.25f);
-        assertRejected(() -> softmax().compute(logits(2, 3, 4, 4), probas), "0.25");
+        assertRejected(() -> softmax().evaluate(probas, logits(2, 3, 4, 4)), "0.25");
     }
 
     @Test
     void classAxisOutOfRange() {
-        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().classAxis(4).build();
-        assertRejected(() -> loss.compute(logits(2, 3, 4, 4), labels(0, 2, 4, 4)), "class axis 4", "(2, 3, 4, 4)");
-        assertRejected(() -> LovaszSoftmaxLoss.builder().classAxis(0), "batch axis");
+        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().optClassAxis(4).build();
+        assertRejected(() -> loss.evaluate(labels(0, 2, 4, 4), logits(2, 3, 4, 4)), "class axis 4", "(2, 3, 4, 4)");
+        assertRejected(() -> LovaszSoftmaxLoss.builder().optClassAxis(0), "batch axis");
     }
 
     @Test
     void labelNotBelowC() {
         NDArray y = labels(1, 2, 4, 4);
         y.set(new ai.djl.ndarray.index.NDIndex("1, 2, 3"), 3);
-        assertRejected(() -> softmax().compute(logits(2, 3, 4, 4), y), "label 3", "[0, 3)");
+        assertRejected(() -> softmax().evaluate(y, logits(2, 3, 4, 4)), "label 3", "[0, 3)");
     }
 
     @Test
     void negativeLabel() {
         NDArray y = labels(1, 2, 4, 4);
         y.set(new ai.djl.ndarray.index.NDIndex("0, 0, 0"), -1);
-        assertRejected(() -> softmax().compute(logits(2, 3, 4, 4), y), "label -1");
+        assertRejected(() -> softmax().evaluate(y, logits(2, 3, 4, 4)), "label -1");
     }
 
     @Test
     void labelOutsideRangeIsFineWhenIgnored() {
         NDArray y = labels(255, 2, 4, 4);
-        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().ignoreIndex(255).build();
-        assertTrue(loss.compute(logits(2, 3, 4, 4), y).getFloat() == 0f);
-        assertRejected(() -> softmax().compute(logits(2, 3, 4, 4), y), "label 255", "no ignore index");
+        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build();
+        assertTrue(loss.evaluate(y, logits(2, 3, 4, 4)).getFloat() == 0f);
+        assertRejected(() -> softmax().evaluate(y, logits(2, 3, 4, 4)), "label 255", "no ignore index");
     }
 
     @Test
     void nonIntegerFloatLabels() {
         NDArray y = manager.full(new Shape(2, 4, 4), 1.5f);
-        assertRejected(() -> softmax().compute(logits(2, 3, 4, 4), y), "1.5");
+        assertRejected(() -> softmax().evaluate(y, logits(2, 3, 4, 4)), "1.5");
     }
 
     @Test
     void zeroSizeAxisWithImages() {
         // B = 0 is a device's empty shard and gives 0 (EmptyShardTest); a zero-size spatial or
         // class axis with images is a mistake.
-        assertRejected(() -> softmax().compute(logits(2, 3, 0, 4), labels(0, 2, 0, 4)), "(2, 3, 0, 4)", "empty");
-        assertRejected(() -> softmax().compute(logits(2, 0, 4, 4), labels(0, 2, 4, 4)), "(2, 0, 4, 4)", "empty");
+        assertRejected(() -> softmax().evaluate(labels(0, 2, 0, 4), logits(2, 3, 0, 4)), "(2, 3, 0, 4)", "empty");
+        assertRejected(() -> softmax().evaluate(labels(0, 2, 4, 4), logits(2, 0, 4, 4)), "(2, 0, 4, 4)", "empty");
         assertRejected(
-                () -> LovaszHingeLoss.builder().build().compute(logits(2, 0, 4), labels(0, 2, 0, 4)), "empty");
+                () -> LovaszHingeLoss.builder().build().evaluate(labels(0, 2, 0, 4), logits(2, 0, 4)), "empty");
     }
 
     @Test
     void emptyBatchWithLabelsThatDoNotFit() {
         // An empty shard is still checked for shapes: labels [0, 5, 4] do not fit [0, 3, 4, 4].
-        assertRejected(() -> softmax().compute(logits(0, 3, 4, 4), labels(0, 0, 5, 4)), "(0, 5, 4)", "(0, 3, 4, 4)");
+        assertRejected(() -> softmax().evaluate(labels(0, 0, 5, 4), logits(0, 3, 4, 4)), "(0, 5, 4)", "(0, 3, 4, 4)");
         assertRejected(
-                () -> LovaszHingeLoss.builder().build().compute(logits(0, 4, 4), labels(0, 0, 4, 5)), "(0, 4, 5)");
+                () -> LovaszHingeLoss.builder().build().evaluate(labels(0, 0, 4, 5), logits(0, 4, 4)), "(0, 4, 5)");
     }
 
     @Test
     void sigmoidModeClassList() {
-        LovaszSoftmaxLoss zero = LovaszSoftmaxLoss.builder().classes(0).build();
-        assertRejected(() -> zero.compute(logits(2, 1, 4, 4), labels(1, 2, 4, 4)), "C = 1", "[0]");
-        LovaszSoftmaxLoss two = LovaszSoftmaxLoss.builder().classes(1, 2).build();
-        assertRejected(() -> two.compute(logits(2, 1, 4, 4), labels(1, 2, 4, 4)), "[1, 2]");
+        LovaszSoftmaxLoss zero = LovaszSoftmaxLoss.builder().optClasses(0).build();
+        assertRejected(() -> zero.evaluate(labels(1, 2, 4, 4), logits(2, 1, 4, 4)), "C = 1", "[0]");
+        LovaszSoftmaxLoss two = LovaszSoftmaxLoss.builder().optClasses(1, 2).build();
+        assertRejected(() -> two.evaluate(labels(1, 2, 4, 4), logits(2, 1, 4, 4)), "[1, 2]");
     }
 
     @Test
     void sigmoidModeLabels() {
-        assertRejected(() -> softmax().compute(logits(2, 1, 4, 4), labels(2, 2, 4, 4)), "label 2", "{0, 1}");
+        assertRejected(() -> softmax().evaluate(labels(2, 2, 4, 4), logits(2, 1, 4, 4)), "label 2", "{0, 1}");
     }
 
     @Test
     void classListNamesMissingClass() {
-        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().classes(0, 5).build();
-        assertRejected(() -> loss.compute(logits(2, 3, 4, 4), labels(0, 2, 4, 4)), "class 5", "C = 3");
+        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().optClasses(0, 5).build();
+        assertRejected(() -> loss.evaluate(labels(0, 2, 4, 4), logits(2, 3, 4, 4)), "class 5", "C = 3");
     }
 
     @Test
@@ -160,35 +160,35 @@ class InvalidInputTest {
     @Test
     void integerPredictions() {
         NDArray ints = manager.zeros(new Shape(2, 3, 4, 4), DataType.INT32);
-        assertRejected(() -> softmax().compute(ints, labels(0, 2, 4, 4)), "floating-point", "int32");
-        assertRejected(() -> LovaszHingeLoss.builder().build().compute(ints.get("0"), labels(0, 3, 4, 4)), "int32");
+        assertRejected(() -> softmax().evaluate(labels(0, 2, 4, 4), ints), "floating-point", "int32");
+        assertRejected(() -> LovaszHingeLoss.builder().build().evaluate(labels(0, 3, 4, 4), ints.get("0")), "int32");
     }
 
     @Test
     void probabilitiesOutsideUnitInterval() {
-        LovaszSoftmaxLoss probas = LovaszSoftmaxLoss.builder().fromLogits(false).build();
+        LovaszSoftmaxLoss probas = LovaszSoftmaxLoss.builder().optFromLogits(false).build();
         NDArray p = manager.full(new Shape(2, 3, 4, 4), 1.5f);
-        assertRejected(() -> probas.compute(p, labels(0, 2, 4, 4)), "[0, 1]", "1.5");
-        assertRejected(() -> Lovasz.softmax(p, labels(0, 2, 4, 4), ClassSelection.ALL, false, null), "1.5");
+        assertRejected(() -> probas.evaluate(labels(0, 2, 4, 4), p), "[0, 1]", "1.5");
+        assertRejected(() -> Lovasz.softmax(labels(0, 2, 4, 4), p, ClassSelection.ALL, false, null), "1.5");
     }
 
     @Test
     void hingeLabelOtherThanZeroOne() {
-        assertRejected(() -> LovaszHingeLoss.builder().build().compute(logits(2, 4, 4), labels(2, 2, 4, 4)), "label 2", "{0, 1}");
+        assertRejected(() -> LovaszHingeLoss.builder().build().evaluate(labels(2, 2, 4, 4), logits(2, 4, 4)), "label 2", "{0, 1}");
     }
 
     @Test
     void hingeShapeMismatch() {
         assertRejected(
-                () -> LovaszHingeLoss.builder().build().compute(logits(2, 4, 4), labels(0, 2, 4, 5)), "(2, 4, 5)", "(2, 4, 4)");
+                () -> LovaszHingeLoss.builder().build().evaluate(labels(0, 2, 4, 5), logits(2, 4, 4)), "(2, 4, 5)", "(2, 4, 4)");
         assertRejected(
-                () -> LovaszHingeLoss.builder().build().compute(logits(2, 2, 4, 4), labels(0, 2, 4, 4)), "(2, 2, 4, 4)");
+                () -> LovaszHingeLoss.builder().build().evaluate(labels(0, 2, 4, 4), logits(2, 2, 4, 4)), "(2, 2, 4, 4)");
     }
 
     @Test
     void flatFunctionsCheckRanks() {
-        assertRejected(() -> Lovasz.hingeFlat(logits(2, 3), labels(0, 2, 3)), "(2, 3)");
-        assertRejected(() -> Lovasz.softmaxFlat(logits(6), labels(0, 6), ClassSelection.ALL), "(6)");
+        assertRejected(() -> Lovasz.hingeFlat(labels(0, 2, 3), logits(2, 3)), "(2, 3)");
+        assertRejected(() -> Lovasz.softmaxFlat(labels(0, 6), logits(6), ClassSelection.ALL), "(6)");
         assertRejected(() -> Lovasz.lovaszGrad(logits(2, 2, 2)), "(2, 2, 2)");
     }
 
@@ -196,10 +196,10 @@ class InvalidInputTest {
     void everyPixelIgnoredGivesZero() {
         NDArray y = labels(255, 2, 4, 4);
         for (boolean perImage : new boolean[] {false, true}) {
-            LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().perImage(perImage).ignoreIndex(255).build();
-            assertTrue(loss.compute(logits(2, 3, 4, 4), y).getFloat() == 0f, "softmax perImage=" + perImage);
-            LovaszHingeLoss hinge = LovaszHingeLoss.builder().perImage(perImage).ignoreIndex(255).build();
-            assertTrue(hinge.compute(logits(2, 4, 4), y).getFloat() == 0f, "hinge perImage=" + perImage);
+            LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().optPerImage(perImage).optIgnoreIndex(255).build();
+            assertTrue(loss.evaluate(y, logits(2, 3, 4, 4)).getFloat() == 0f, "softmax perImage=" + perImage);
+            LovaszHingeLoss hinge = LovaszHingeLoss.builder().optPerImage(perImage).optIgnoreIndex(255).build();
+            assertTrue(hinge.evaluate(y, logits(2, 4, 4)).getFloat() == 0f, "hinge perImage=" + perImage);
         }
     }
 
@@ -209,17 +209,17 @@ class InvalidInputTest {
         y.set(new ai.djl.ndarray.index.NDIndex("0, 1, 2"), 2);
         NDArray x = logits(1, 4, 3, 3);
         float p = x.softmax(1).get("0, 2, 1, 2").getFloat();
-        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().ignoreIndex(255).build();
-        org.junit.jupiter.api.Assertions.assertEquals(1 - p, loss.compute(x, y).getFloat(), 1e-6);
+        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build();
+        org.junit.jupiter.api.Assertions.assertEquals(1 - p, loss.evaluate(y, x).getFloat(), 1e-6);
     }
 
     @Test
     void duplicateClassIdsCountTwice() {
         NDArray x = logits(2, 3, 4, 4);
         NDArray y = manager.randomInteger(0, 3, new Shape(2, 4, 4), DataType.INT64);
-        float l1 = LovaszSoftmaxLoss.builder().classes(1).build().compute(x, y).getFloat();
-        float l2 = LovaszSoftmaxLoss.builder().classes(2).build().compute(x, y).getFloat();
-        float dup = LovaszSoftmaxLoss.builder().classes(1, 1, 2).build().compute(x, y).getFloat();
+        float l1 = LovaszSoftmaxLoss.builder().optClasses(1).build().evaluate(y, x).getFloat();
+        float l2 = LovaszSoftmaxLoss.builder().optClasses(2).build().evaluate(y, x).getFloat();
+        float dup = LovaszSoftmaxLoss.builder().optClasses(1, 1, 2).build().evaluate(y, x).getFloat();
         org.junit.jupiter.api.Assertions.assertEquals((2 * l1 + l2) / 3, dup, 1e-6);
     }
 
@@ -230,6 +230,6 @@ class InvalidInputTest {
             org.junit.jupiter.api.Assumptions.abort("no GPU: predictions and labels cannot be on different devices");
         }
         NDArray x = logits(2, 3, 4, 4).toDevice(ai.djl.Device.gpu(), false);
-        assertRejected(() -> softmax().compute(x, labels(0, 2, 4, 4)), "gpu", "cpu");
+        assertRejected(() -> softmax().evaluate(labels(0, 2, 4, 4), x), "gpu", "cpu");
     }
 }

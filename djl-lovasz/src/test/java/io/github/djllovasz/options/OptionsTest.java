@@ -50,7 +50,7 @@ class OptionsTest {
     }
 
     private double loss(LovaszSoftmaxLoss loss, NDArray x, NDArray y) {
-        return Grad.value(x, a -> loss.compute(a, y));
+        return Grad.value(x, a -> loss.evaluate(y, a));
     }
 
     @Test
@@ -61,19 +61,19 @@ class OptionsTest {
         double[] w = {0.5, 2.0, 1.0, 4.0};
         double[] single = new double[4];
         for (int c = 0; c < 4; c++) {
-            single[c] = loss(LovaszSoftmaxLoss.builder().classes(c).build(), x, y);
+            single[c] = loss(LovaszSoftmaxLoss.builder().optClasses(c).build(), x, y);
         }
         double present = (w[0] * single[0] + w[1] * single[1] + w[2] * single[2]) / (w[0] + w[1] + w[2]);
-        assertEquals(present, loss(LovaszSoftmaxLoss.builder().classWeights(w).build(), x, y), 1e-12);
+        assertEquals(present, loss(LovaszSoftmaxLoss.builder().optClassWeights(w).build(), x, y), 1e-12);
         double all = (w[0] * single[0] + w[1] * single[1] + w[2] * single[2] + w[3] * single[3]) / 7.5;
         assertEquals(
                 all,
-                loss(LovaszSoftmaxLoss.builder().classes(ClassSelection.ALL).classWeights(w).build(), x, y),
+                loss(LovaszSoftmaxLoss.builder().optClasses(ClassSelection.ALL).optClassWeights(w).build(), x, y),
                 1e-12);
         // Equal weights change nothing.
         assertEquals(
                 loss(LovaszSoftmaxLoss.builder().build(), x, y),
-                loss(LovaszSoftmaxLoss.builder().classWeights(3, 3, 3, 3).build(), x, y),
+                loss(LovaszSoftmaxLoss.builder().optClassWeights(3, 3, 3, 3).build(), x, y),
                 1e-12);
     }
 
@@ -86,20 +86,20 @@ class OptionsTest {
         for (int n = 0; n < 2; n++) {
             NDArray xi = x.get(n + ":" + (n + 1));
             NDArray yi = y.get(n + ":" + (n + 1));
-            sum += loss(LovaszSoftmaxLoss.builder().classWeights(w).build(), xi, yi);
+            sum += loss(LovaszSoftmaxLoss.builder().optClassWeights(w).build(), xi, yi);
         }
-        assertEquals(sum / 2, loss(LovaszSoftmaxLoss.builder().perImage(true).classWeights(w).build(), x, y), 1e-12);
+        assertEquals(sum / 2, loss(LovaszSoftmaxLoss.builder().optPerImage(true).optClassWeights(w).build(), x, y), 1e-12);
     }
 
     @Test
     void classWeightsAreValidated() {
-        LovaszSoftmaxLoss three = LovaszSoftmaxLoss.builder().classWeights(1, 1, 1).build();
+        LovaszSoftmaxLoss three = LovaszSoftmaxLoss.builder().optClassWeights(1, 1, 1).build();
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> three.compute(normal(2, 4, 3, 3), labels(4, 2, 3, 3)));
+                assertThrows(IllegalArgumentException.class, () -> three.evaluate(labels(4, 2, 3, 3), normal(2, 4, 3, 3)));
         assertTrue(e.getMessage().contains("3 entries") && e.getMessage().contains("C = 4"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> LovaszSoftmaxLoss.builder().classWeights(1, -1));
-        assertThrows(IllegalArgumentException.class, () -> LovaszSoftmaxLoss.builder().classWeights(0, 0));
-        assertThrows(IllegalArgumentException.class, () -> LovaszSoftmaxLoss.builder().classWeights(1, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> LovaszSoftmaxLoss.builder().optClassWeights(1, -1));
+        assertThrows(IllegalArgumentException.class, () -> LovaszSoftmaxLoss.builder().optClassWeights(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> LovaszSoftmaxLoss.builder().optClassWeights(1, Double.NaN));
     }
 
     @Test
@@ -111,10 +111,10 @@ class OptionsTest {
             for (int c = 0; c < 3; c++) {
                 NDArray xc = x.get(":, " + c);
                 NDArray yc = y.get(":, " + c);
-                sum += Grad.value(xc, a -> LovaszHingeLoss.builder().perImage(perImage).build().compute(a, yc));
+                sum += Grad.value(xc, a -> LovaszHingeLoss.builder().optPerImage(perImage).build().evaluate(yc, a));
             }
-            LovaszMultilabelLoss loss = LovaszMultilabelLoss.builder().perImage(perImage).build();
-            assertEquals(sum / 3, Grad.value(x, a -> loss.compute(a, y)), 1e-12, "perImage=" + perImage);
+            LovaszMultilabelLoss loss = LovaszMultilabelLoss.builder().optPerImage(perImage).build();
+            assertEquals(sum / 3, Grad.value(x, a -> loss.evaluate(y, a)), 1e-12, "perImage=" + perImage);
         }
     }
 
@@ -127,17 +127,17 @@ class OptionsTest {
         for (int c = 0; c < 3; c++) {
             NDArray xc = x.get(":, " + c + ":" + (c + 1));
             NDArray yc = y.get(":, " + c);
-            sum += loss(LovaszSoftmaxLoss.builder().classes(ClassSelection.ALL).build(), xc, yc);
+            sum += loss(LovaszSoftmaxLoss.builder().optClasses(ClassSelection.ALL).build(), xc, yc);
         }
-        LovaszMultilabelLoss loss = LovaszMultilabelLoss.builder().sigmoid(true).build();
-        assertEquals(sum / 3, Grad.value(x, a -> loss.compute(a, y)), 1e-12);
+        LovaszMultilabelLoss loss = LovaszMultilabelLoss.builder().optSigmoid(true).build();
+        assertEquals(sum / 3, Grad.value(x, a -> loss.evaluate(y, a)), 1e-12);
     }
 
     @Test
     void multilabelShapesMustMatch() {
         LovaszMultilabelLoss loss = LovaszMultilabelLoss.builder().build();
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> loss.compute(normal(2, 3, 4), labels(2, 2, 4)));
+                assertThrows(IllegalArgumentException.class, () -> loss.evaluate(labels(2, 2, 4), normal(2, 3, 4)));
         assertTrue(e.getMessage().contains("(2, 3, 4)"), e.getMessage());
     }
 
@@ -148,19 +148,19 @@ class OptionsTest {
         NDArray flat = volume.reshape(2, 3, 60);
         NDArray flatLabels = volumeLabels.reshape(2, 60);
         for (boolean perImage : new boolean[] {false, true}) {
-            LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().perImage(perImage).build();
+            LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().optPerImage(perImage).build();
             double v = loss(loss, volume, volumeLabels);
             assertEquals(loss(loss, flat, flatLabels), v, 1e-12, "volume perImage=" + perImage);
             NDArray channelsLast = volume.transpose(0, 2, 3, 4, 1).duplicate();
-            LovaszSoftmaxLoss last = LovaszSoftmaxLoss.builder().perImage(perImage).classAxis(-1).build();
+            LovaszSoftmaxLoss last = LovaszSoftmaxLoss.builder().optPerImage(perImage).optClassAxis(-1).build();
             assertEquals(v, loss(last, channelsLast, volumeLabels), 1e-12, "channels-last volume");
         }
         NDArray hingeVolume = normal(2, 3, 4, 5);
         NDArray hingeLabels = labels(2, 2, 3, 4, 5);
         LovaszHingeLoss hinge = LovaszHingeLoss.builder().build();
         assertEquals(
-                Grad.value(hingeVolume.reshape(2, 60), a -> hinge.compute(a, hingeLabels.reshape(2, 60))),
-                Grad.value(hingeVolume, a -> hinge.compute(a, hingeLabels)),
+                Grad.value(hingeVolume.reshape(2, 60), a -> hinge.evaluate(hingeLabels.reshape(2, 60), a)),
+                Grad.value(hingeVolume, a -> hinge.evaluate(hingeLabels, a)),
                 1e-12);
     }
 }

@@ -128,18 +128,18 @@ class ParityTest {
                 case "lovasz_hinge": {
                     requireParams(params, "per_image", "ignore");
                     LovaszHingeLoss.Builder b =
-                            LovaszHingeLoss.builder().perImage(params.get("per_image").getAsBoolean());
+                            LovaszHingeLoss.builder().optPerImage(params.get("per_image").getAsBoolean());
                     Integer ignore = ignore(params);
                     if (ignore != null) {
-                        b.ignoreIndex(ignore);
+                        b.optIgnoreIndex(ignore);
                     }
                     LovaszHingeLoss loss = b.build();
-                    compare(c, manager, type, "logits", x -> loss.compute(x, labels), expected, gradients);
+                    compare(c, manager, type, "logits", x -> loss.evaluate(labels, x), expected, gradients);
                     break;
                 }
                 case "lovasz_hinge_flat":
                     requireParams(params);
-                    compare(c, manager, type, "logits", x -> Lovasz.hingeFlat(x, labels), expected, gradients);
+                    compare(c, manager, type, "logits", x -> Lovasz.hingeFlat(labels, x), expected, gradients);
                     break;
                 case "lovasz_softmax": {
                     requireParams(params, "classes", "per_image", "ignore");
@@ -148,9 +148,9 @@ class ParityTest {
                     Integer ignore = ignore(params);
                     if (inputs.has("logits")) {
                         LovaszSoftmaxLoss.Builder b =
-                                LovaszSoftmaxLoss.builder().classes(classes).perImage(perImage);
+                                LovaszSoftmaxLoss.builder().optClasses(classes).optPerImage(perImage);
                         if (ignore != null) {
-                            b.ignoreIndex(ignore);
+                            b.optIgnoreIndex(ignore);
                         }
                         LovaszSoftmaxLoss loss = b.build();
                         // Sigmoid logits shaped like the labels get their size-1 class axis.
@@ -161,7 +161,7 @@ class ParityTest {
                                 manager,
                                 type,
                                 "logits",
-                                x -> loss.compute(sigmoid ? x.expandDims(1) : x, labels),
+                                x -> loss.evaluate(labels, sigmoid ? x.expandDims(1) : x),
                                 expected,
                                 gradients);
                     }
@@ -170,7 +170,7 @@ class ParityTest {
                             manager,
                             type,
                             "probas",
-                            x -> Lovasz.softmax(x, labels, classes, perImage, ignore),
+                            x -> Lovasz.softmax(labels, x, classes, perImage, ignore),
                             expected,
                             gradients);
                     break;
@@ -183,7 +183,7 @@ class ParityTest {
                             manager,
                             type,
                             "logits",
-                            x -> Lovasz.softmaxFlat(x.softmax(1), labels, classes),
+                            x -> Lovasz.softmaxFlat(labels, x.softmax(1), classes),
                             expected,
                             gradients);
                     compare(
@@ -191,7 +191,7 @@ class ParityTest {
                             manager,
                             type,
                             "probas",
-                            x -> Lovasz.softmaxFlat(x, labels, classes),
+                            x -> Lovasz.softmaxFlat(labels, x, classes),
                             expected,
                             gradients);
                     break;
@@ -206,22 +206,22 @@ class ParityTest {
                     requireParams(op, "classes", "per_image", "ignore");
                     LovaszSoftmaxLoss.Builder b =
                             LovaszSoftmaxLoss.builder()
-                                    .classes(classes(op.get("classes")))
-                                    .perImage(op.get("per_image").getAsBoolean());
+                                    .optClasses(classes(op.get("classes")))
+                                    .optPerImage(op.get("per_image").getAsBoolean());
                     Integer ignore = ignore(op);
                     if (ignore != null) {
-                        b.ignoreIndex(ignore);
+                        b.optIgnoreIndex(ignore);
                     }
                     LovaszSoftmaxLoss loss = b.build();
                     NDArray logits = Fixture.floats(manager, inputs.getAsJsonObject("logits"), type);
-                    double ours = Grad.value(logits, x -> loss.compute(x, labels));
+                    double ours = Grad.value(logits, x -> loss.evaluate(labels, x));
                     assertLoss(c, type, original.get("loss").getAsDouble(), ours);
                     break;
                 }
                 case "kornia_lovasz_hinge": {
                     requireParams(params);
-                    LovaszHingeLoss loss = LovaszHingeLoss.builder().perImage(true).build();
-                    compare(c, manager, type, "logits", x -> loss.compute(x, labels), expected, gradients);
+                    LovaszHingeLoss loss = LovaszHingeLoss.builder().optPerImage(true).build();
+                    compare(c, manager, type, "logits", x -> loss.evaluate(labels, x), expected, gradients);
                     break;
                 }
                 default:

@@ -36,7 +36,7 @@ class HingePropertiesTest {
         for (double[] c : cases) {
             NDArray s = manager.create(new double[] {c[0]});
             NDArray y = manager.create(new long[] {(long) c[1]});
-            Grad g = Grad.of(s, x -> Lovasz.hingeFlat(x, y));
+            Grad g = Grad.of(s, x -> Lovasz.hingeFlat(y, x));
             assertEquals(c[2], g.loss, 1e-15, "loss at s=" + c[0] + " y=" + c[1]);
             assertEquals(c[3], g.gradient[0], 1e-15, "gradient at s=" + c[0] + " y=" + c[1]);
         }
@@ -52,7 +52,7 @@ class HingePropertiesTest {
         }
         NDArray logits = manager.create(s, new Shape(2, 4, 5));
         NDArray labels = manager.zeros(new Shape(2, 4, 5), ai.djl.ndarray.types.DataType.INT64);
-        double loss = Grad.value(logits, x -> Lovasz.hinge(x, labels, false, null));
+        double loss = Grad.value(logits, x -> Lovasz.hinge(labels, x, false, null));
         assertEquals(Math.max(0, max), loss, 1e-12);
     }
 
@@ -66,7 +66,7 @@ class HingePropertiesTest {
         }
         NDArray logits = manager.create(s, new Shape(1, 30));
         NDArray labels = manager.ones(new Shape(1, 30), ai.djl.ndarray.types.DataType.INT64);
-        assertEquals(sum / 30, Grad.value(logits, x -> Lovasz.hinge(x, labels, true, null)), 1e-12);
+        assertEquals(sum / 30, Grad.value(logits, x -> Lovasz.hinge(labels, x, true, null)), 1e-12);
     }
 
     /** Per image is the mean of the images computed alone; an all-ignored image counts as 0. */
@@ -81,12 +81,12 @@ class HingePropertiesTest {
         }
         NDArray logits = manager.create(s, new Shape(b, p));
         NDArray labels = manager.create(y, new Shape(b, p));
-        Grad whole = Grad.of(logits, x -> Lovasz.hinge(x, labels, true, 255));
+        Grad whole = Grad.of(logits, x -> Lovasz.hinge(labels, x, true, 255));
         double sum = 0;
         for (int n = 0; n < b; n++) {
             NDArray one = logits.get(n + ":" + (n + 1));
             NDArray oneLabels = labels.get(n + ":" + (n + 1));
-            sum += Grad.value(one, x -> Lovasz.hinge(x, oneLabels, false, 255));
+            sum += Grad.value(one, x -> Lovasz.hinge(oneLabels, x, false, 255));
         }
         assertEquals(sum / b, whole.loss, 1e-12);
         for (int i = p; i < 2 * p; i++) {
@@ -104,8 +104,8 @@ class HingePropertiesTest {
         }
         NDArray labels = manager.create(y, new Shape(2, 3, 6));
         for (boolean perImage : new boolean[] {false, true}) {
-            LovaszHingeLoss loss = LovaszHingeLoss.builder().perImage(perImage).ignoreIndex(255).build();
-            Grad g = Grad.of(manager.create(s, new Shape(2, 3, 6)), x -> loss.compute(x, labels));
+            LovaszHingeLoss loss = LovaszHingeLoss.builder().optPerImage(perImage).optIgnoreIndex(255).build();
+            Grad g = Grad.of(manager.create(s, new Shape(2, 3, 6)), x -> loss.evaluate(labels, x));
             double eps = 1e-7;
             for (int i = 0; i < s.length; i++) {
                 double[] up = s.clone();
@@ -113,8 +113,8 @@ class HingePropertiesTest {
                 up[i] += eps;
                 down[i] -= eps;
                 double numeric =
-                        (Grad.value(manager.create(up, new Shape(2, 3, 6)), x -> loss.compute(x, labels))
-                                        - Grad.value(manager.create(down, new Shape(2, 3, 6)), x -> loss.compute(x, labels)))
+                        (Grad.value(manager.create(up, new Shape(2, 3, 6)), x -> loss.evaluate(labels, x))
+                                        - Grad.value(manager.create(down, new Shape(2, 3, 6)), x -> loss.evaluate(labels, x)))
                                 / (2 * eps);
                 assertEquals(numeric, g.gradient[i], 1e-6, "perImage=" + perImage + " pixel " + i);
             }
@@ -165,9 +165,9 @@ class HingePropertiesTest {
         NDArray labels = manager.create(y, new Shape(2, 4, 5));
         NDArray labelsWithAxis = manager.create(y, new Shape(2, 1, 4, 5));
         LovaszHingeLoss loss = LovaszHingeLoss.builder().build();
-        double a = Grad.value(flat, x -> loss.compute(x, labels));
-        assertEquals(a, Grad.value(withAxis, x -> loss.compute(x, labels)), 1e-15);
-        assertEquals(a, Grad.value(flat, x -> loss.compute(x, labelsWithAxis)), 1e-15);
+        double a = Grad.value(flat, x -> loss.evaluate(labels, x));
+        assertEquals(a, Grad.value(withAxis, x -> loss.evaluate(labels, x)), 1e-15);
+        assertEquals(a, Grad.value(flat, x -> loss.evaluate(labelsWithAxis, x)), 1e-15);
     }
 
     private double[] normal(int n, double scale) {

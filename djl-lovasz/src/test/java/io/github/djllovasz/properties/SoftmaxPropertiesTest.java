@@ -63,7 +63,7 @@ class SoftmaxPropertiesTest {
                 double expected = union == 0 ? 0 : 1.0 - (double) inter / union;
                 int only = cls;
                 double loss =
-                        Grad.value(p, x -> Lovasz.softmax(x, y, ClassSelection.of(only), false, null));
+                        Grad.value(p, x -> Lovasz.softmax(y, x, ClassSelection.of(only), false, null));
                 assertEquals(expected, loss, 1e-12, "class " + cls + " trial " + trial);
             }
         }
@@ -79,8 +79,8 @@ class SoftmaxPropertiesTest {
             for (ClassSelection s : new ClassSelection[] {ClassSelection.PRESENT, ClassSelection.ALL}) {
                 for (boolean perImage : new boolean[] {false, true}) {
                     LovaszSoftmaxLoss loss =
-                            LovaszSoftmaxLoss.builder().classes(s).perImage(perImage).build();
-                    double v = Grad.value(logits, x -> loss.compute(x, labels));
+                            LovaszSoftmaxLoss.builder().optClasses(s).optPerImage(perImage).build();
+                    double v = Grad.value(logits, x -> loss.evaluate(labels, x));
                     assertTrue(v >= 0 && v <= 1, "loss " + v + " outside [0, 1]");
                 }
             }
@@ -94,8 +94,8 @@ class SoftmaxPropertiesTest {
         NDArray labels = manager.create(randomLabels(40, 3), new Shape(2, 4, 5));
         for (boolean perImage : new boolean[] {false, true}) {
             LovaszSoftmaxLoss loss =
-                    LovaszSoftmaxLoss.builder().perImage(perImage).ignoreIndex(2).build();
-            Grad g = Grad.of(logits, x -> loss.compute(x, labels));
+                    LovaszSoftmaxLoss.builder().optPerImage(perImage).optIgnoreIndex(2).build();
+            Grad g = Grad.of(logits, x -> loss.evaluate(labels, x));
             double[] base = logits.toDoubleArray();
             double eps = 1e-7;
             for (int i = 0; i < base.length; i += 3) {
@@ -123,9 +123,9 @@ class SoftmaxPropertiesTest {
             permutedY[i] = labels[perm[i]];
         }
         for (ClassSelection s : new ClassSelection[] {ClassSelection.PRESENT, ClassSelection.ALL}) {
-            double a = Grad.value(probas, x -> Lovasz.softmaxFlat(x, manager.create(labels), s));
+            double a = Grad.value(probas, x -> Lovasz.softmaxFlat(manager.create(labels), x, s));
             NDArray q = manager.create(permutedP, new Shape(pixels, c));
-            double b = Grad.value(q, x -> Lovasz.softmaxFlat(x, manager.create(permutedY), s));
+            double b = Grad.value(q, x -> Lovasz.softmaxFlat(manager.create(permutedY), x, s));
             assertEquals(a, b, 1e-12, "selection " + s);
         }
     }
@@ -158,13 +158,13 @@ class SoftmaxPropertiesTest {
                 where[j++] = i;
             }
         }
-        LovaszSoftmaxLoss ignoring = LovaszSoftmaxLoss.builder().ignoreIndex(255).build();
+        LovaszSoftmaxLoss ignoring = LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build();
         LovaszSoftmaxLoss plain = LovaszSoftmaxLoss.builder().build();
         NDArray y = manager.create(labels, new Shape(1, pixels));
-        Grad withIgnore = Grad.of(logits, x -> ignoring.compute(x, y));
+        Grad withIgnore = Grad.of(logits, x -> ignoring.evaluate(y, x));
         NDArray small = manager.create(subset, new Shape(1, c, kept));
         NDArray ySmall = manager.create(subsetLabels, new Shape(1, kept));
-        Grad removed = Grad.of(small, x -> plain.compute(x, ySmall));
+        Grad removed = Grad.of(small, x -> plain.evaluate(ySmall, x));
         assertEquals(removed.loss, withIgnore.loss, 1e-12);
         for (int i = 0; i < pixels; i++) {
             if (labels[i] == 255) {
@@ -186,9 +186,9 @@ class SoftmaxPropertiesTest {
         NDArray logits = randomNormal(new Shape(1, 6, 8, 8), 2.0);
         NDArray labels = manager.create(randomLabels(64, 6), new Shape(1, 8, 8));
         for (ClassSelection s : new ClassSelection[] {ClassSelection.PRESENT, ClassSelection.ALL, ClassSelection.of(0, 5)}) {
-            Grad pooled = Grad.of(logits, x -> LovaszSoftmaxLoss.builder().classes(s).build().compute(x, labels));
+            Grad pooled = Grad.of(logits, x -> LovaszSoftmaxLoss.builder().optClasses(s).build().evaluate(labels, x));
             Grad perImage =
-                    Grad.of(logits, x -> LovaszSoftmaxLoss.builder().classes(s).perImage(true).build().compute(x, labels));
+                    Grad.of(logits, x -> LovaszSoftmaxLoss.builder().optClasses(s).optPerImage(true).build().evaluate(labels, x));
             assertEquals(pooled.loss, perImage.loss, 1e-12);
             for (int i = 0; i < pooled.gradient.length; i++) {
                 assertEquals(pooled.gradient[i], perImage.gradient[i], 1e-12);
@@ -202,13 +202,13 @@ class SoftmaxPropertiesTest {
         int b = 3;
         NDArray logits = randomNormal(new Shape(b, 4, 5, 5), 2.0);
         NDArray labels = manager.create(randomLabels(b * 25, 3), new Shape(b, 5, 5));
-        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().perImage(true).build();
-        double whole = Grad.value(logits, x -> loss.compute(x, labels));
+        LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().optPerImage(true).build();
+        double whole = Grad.value(logits, x -> loss.evaluate(labels, x));
         double sum = 0;
         for (int n = 0; n < b; n++) {
             NDArray one = logits.get(n + ":" + (n + 1));
             NDArray oneLabels = labels.get(n + ":" + (n + 1));
-            sum += Grad.value(one, x -> loss.compute(x, oneLabels));
+            sum += Grad.value(one, x -> loss.evaluate(oneLabels, x));
         }
         assertEquals(sum / b, whole, 1e-12);
     }
@@ -218,9 +218,9 @@ class SoftmaxPropertiesTest {
     void channelsLastEqualsChannelsFirst() {
         NDArray logits = randomNormal(new Shape(2, 5, 4, 6), 2.0);
         NDArray labels = manager.create(randomLabels(48, 5), new Shape(2, 4, 6));
-        Grad first = Grad.of(logits, x -> LovaszSoftmaxLoss.builder().build().compute(x, labels));
+        Grad first = Grad.of(logits, x -> LovaszSoftmaxLoss.builder().build().evaluate(labels, x));
         NDArray last = logits.transpose(0, 2, 3, 1).duplicate();
-        double v = Grad.value(last, x -> LovaszSoftmaxLoss.builder().classAxis(-1).build().compute(x, labels));
+        double v = Grad.value(last, x -> LovaszSoftmaxLoss.builder().optClassAxis(-1).build().evaluate(labels, x));
         assertEquals(first.loss, v, 1e-12);
     }
 
@@ -236,7 +236,7 @@ class SoftmaxPropertiesTest {
         double[] moved = base.clone();
         moved[i] += delta;
         NDArray x = manager.create(moved, shape);
-        return Grad.value(x, a -> loss.compute(a, labels));
+        return Grad.value(x, a -> loss.evaluate(labels, a));
     }
 
     private NDArray randomNormal(Shape shape, double scale) {

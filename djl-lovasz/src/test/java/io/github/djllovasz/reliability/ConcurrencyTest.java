@@ -22,7 +22,7 @@ class ConcurrencyTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray logits = ReliabilityFixtures.logits(manager, 11, 4, 5, 24, 24);
             NDArray labels = ReliabilityFixtures.labels(manager, 12, 5, 4, 24, 24);
-            return Grad.value(logits, x -> ReliabilityFixtures.softmax(false).compute(x, labels));
+            return Grad.value(logits, x -> ReliabilityFixtures.softmax(false).evaluate(labels, x));
         }
     }
 
@@ -30,7 +30,7 @@ class ConcurrencyTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray logits = ReliabilityFixtures.logits(manager, 13, 4, 24, 24);
             NDArray labels = ReliabilityFixtures.labels(manager, 14, 2, 4, 24, 24);
-            return Grad.value(logits, x -> ReliabilityFixtures.hinge(true).compute(x, labels));
+            return Grad.value(logits, x -> ReliabilityFixtures.hinge(true).evaluate(labels, x));
         }
     }
 

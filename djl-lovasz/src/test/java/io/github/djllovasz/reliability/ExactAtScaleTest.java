@@ -42,8 +42,8 @@ class ExactAtScaleTest {
             }
             expected /= 2;
 
-            LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().fromLogits(false).build();
-            double got = loss.compute(probas, truth).getDouble();
+            LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().optFromLogits(false).build();
+            double got = loss.evaluate(truth, probas).getDouble();
             assertEquals(expected, got, 1e-12, "mean over both classes of 1 − IoU");
         }
     }

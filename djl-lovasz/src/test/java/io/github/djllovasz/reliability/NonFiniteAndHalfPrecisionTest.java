@@ -28,7 +28,7 @@ class NonFiniteAndHalfPrecisionTest {
             for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
                 NDArray logits = ReliabilityFixtures.logits(manager, 1, 2, 3, 4, 4).toType(DataType.FLOAT32, false);
                 logits.set(new NDIndex("1, 2, 3, 0"), bad);
-                float loss = ReliabilityFixtures.softmax(false).compute(logits, labels).getFloat();
+                float loss = ReliabilityFixtures.softmax(false).evaluate(labels, logits).getFloat();
                 // +Inf logits make a NaN softmax; −Inf only zeroes a probability (finite loss).
                 if (bad == Float.NEGATIVE_INFINITY) {
                     assertTrue(Float.isFinite(loss), "softmax with -Inf logit: " + loss);
@@ -38,7 +38,7 @@ class NonFiniteAndHalfPrecisionTest {
                 NDArray hingeLogits = ReliabilityFixtures.logits(manager, 3, 2, 4, 4).toType(DataType.FLOAT32, false);
                 hingeLogits.set(new NDIndex("0, 1, 1"), bad);
                 NDArray binary = ReliabilityFixtures.labels(manager, 4, 2, 2, 4, 4);
-                float h = LovaszHingeLoss.builder().build().compute(hingeLogits, binary).getFloat();
+                float h = LovaszHingeLoss.builder().build().evaluate(binary, hingeLogits).getFloat();
                 assertTrue(!Float.isFinite(h), "hinge with " + bad + ": " + h);
             }
         }
@@ -62,8 +62,8 @@ class NonFiniteAndHalfPrecisionTest {
             NDArray hingeReference = hingeLogits.toType(DataType.FLOAT32, false);
             LovaszSoftmaxLoss softmax = ReliabilityFixtures.softmax(true);
             LovaszHingeLoss hinge = ReliabilityFixtures.hinge(true);
-            assertHalfMatches(half, logits, reference, x -> softmax.compute(x, labels));
-            assertHalfMatches(half, hingeLogits, hingeReference, x -> hinge.compute(x, binary));
+            assertHalfMatches(half, logits, reference, x -> softmax.evaluate(labels, x));
+            assertHalfMatches(half, hingeLogits, hingeReference, x -> hinge.evaluate(binary, x));
         }
     }
 

@@ -33,10 +33,10 @@ final class ReliabilityFixtures {
     }
 
     static LovaszSoftmaxLoss softmax(boolean perImage) {
-        return LovaszSoftmaxLoss.builder().perImage(perImage).ignoreIndex(255).build();
+        return LovaszSoftmaxLoss.builder().optPerImage(perImage).optIgnoreIndex(255).build();
     }
 
     static LovaszHingeLoss hinge(boolean perImage) {
-        return LovaszHingeLoss.builder().perImage(perImage).ignoreIndex(255).build();
+        return LovaszHingeLoss.builder().optPerImage(perImage).optIgnoreIndex(255).build();
     }
 }

@@ -46,7 +46,7 @@ class SoakTest {
                 }
                 try (NDManager step = manager.newSubManager();
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray a = softmax.compute(logits, labels);
+                    NDArray a = softmax.evaluate(labels, logits);
                     a.attach(step);
                     // evaluate (not compute): the path DJL's Trainer takes, which remembers the
                     // value for updateAccumulators; closed values must not pile up.

@@ -29,13 +29,13 @@ class BackwardAfterScopeTest {
             // Three classes per image: PRESENT selects rows, through index arrays made on the host.
             NDArray labels = manager.randomInteger(0, 3, new Shape(4, 16, 16), DataType.INT64).add(5);
             for (boolean perImage : new boolean[] {true, false}) {
-                LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().perImage(perImage).build();
-                Grad reference = Grad.of(logits, x -> loss.compute(x, labels));
+                LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().optPerImage(perImage).build();
+                Grad reference = Grad.of(logits, x -> loss.evaluate(labels, x));
                 for (int round = 0; round < 5; round++) {
                     NDArray x = logits.duplicate();
                     x.setRequiresGradient(true);
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray value = loss.compute(x, labels);
+                        NDArray value = loss.evaluate(labels, x);
                         churnMemory();
                         collector.backward(value);
                     }

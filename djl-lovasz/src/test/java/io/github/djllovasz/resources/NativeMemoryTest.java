@@ -20,8 +20,8 @@ class NativeMemoryTest {
     @Test
     void repeatedForwardBackwardLeavesNoArrays() {
         Loss[] losses = {
-            LovaszSoftmaxLoss.builder().ignoreIndex(3).build(),
-            LovaszSoftmaxLoss.builder().perImage(true).ignoreIndex(3).build(),
+            LovaszSoftmaxLoss.builder().optIgnoreIndex(3).build(),
+            LovaszSoftmaxLoss.builder().optPerImage(true).optIgnoreIndex(3).build(),
         };
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray logits = manager.randomNormal(new Shape(2, 3, 8, 8));
@@ -37,10 +37,10 @@ class NativeMemoryTest {
                 // The step scope holds what DJL's backward creates (a ones-like seed gradient).
                 try (NDManager step = manager.newSubManager();
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray a = ((LovaszSoftmaxLoss) losses[i % 2]).compute(logits, labels);
+                    NDArray a = ((LovaszSoftmaxLoss) losses[i % 2]).evaluate(labels, logits);
                     assertEquals(before + 1, owner.getManagedArrays().size(), "only the loss is new");
                     a.attach(step);
-                    NDArray b = hinge.compute(hingeLogits, binary);
+                    NDArray b = hinge.evaluate(binary, hingeLogits);
                     b.attach(step);
                     collector.backward(a.add(b));
                 }

@@ -47,14 +47,14 @@ class BatchSplitTest {
     @ParameterizedTest(name = "B = {0}: shards {1}")
     @CsvSource({"8, 2 2 2 2", "9, 3 3 3 0", "10, 3 3 3 1"})
     void softmaxPooled(int batch, String sizes) {
-        check(batch, sizes, () -> LovaszSoftmaxLoss.builder().ignoreIndex((int) IGNORE).build(), true);
+        check(batch, sizes, () -> LovaszSoftmaxLoss.builder().optIgnoreIndex((int) IGNORE).build(), true);
     }
 
     @ParameterizedTest(name = "B = {0}: shards {1}")
     @CsvSource({"8, 2 2 2 2", "9, 3 3 3 0", "10, 3 3 3 1"})
     void softmaxPerImage(int batch, String sizes) {
         check(batch, sizes,
-                () -> LovaszSoftmaxLoss.builder().perImage(true).ignoreIndex((int) IGNORE).build(), true);
+                () -> LovaszSoftmaxLoss.builder().optPerImage(true).optIgnoreIndex((int) IGNORE).build(), true);
     }
 
     @ParameterizedTest(name = "B = {0}: shards {1}")
@@ -62,20 +62,20 @@ class BatchSplitTest {
     void crossEntropyPlusLovasz(int batch, String sizes) {
         check(batch, sizes,
                 () -> LovaszComposites.crossEntropyPlusLovasz(
-                        LovaszSoftmaxLoss.builder().ignoreIndex((int) IGNORE).build(), 0.5),
+                        LovaszSoftmaxLoss.builder().optIgnoreIndex((int) IGNORE).build(), 0.5),
                 true);
     }
 
     @ParameterizedTest(name = "B = {0}: shards {1}")
     @CsvSource({"8, 2 2 2 2", "9, 3 3 3 0", "10, 3 3 3 1"})
     void hinge(int batch, String sizes) {
-        check(batch, sizes, () -> LovaszHingeLoss.builder().ignoreIndex((int) IGNORE).build(), false);
+        check(batch, sizes, () -> LovaszHingeLoss.builder().optIgnoreIndex((int) IGNORE).build(), false);
     }
 
     @ParameterizedTest(name = "B = {0}")
     @CsvSource({"8", "9", "10"})
     void oneEvaluationPerShard(int batch) {
-        CountingSoftmaxLoss loss = CountingSoftmaxLoss.of(LovaszSoftmaxLoss.builder().ignoreIndex((int) IGNORE));
+        CountingSoftmaxLoss loss = CountingSoftmaxLoss.of(LovaszSoftmaxLoss.builder().optIgnoreIndex((int) IGNORE));
         try (NDManager manager = NDManager.newBaseManager()) {
             Step step = Step.run(manager, inputs(manager, batch, true), loss);
             assertEquals(SHARDS, step.values.length);

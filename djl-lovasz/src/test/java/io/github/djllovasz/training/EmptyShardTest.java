@@ -56,13 +56,13 @@ class EmptyShardTest {
         Shape multiclass = new Shape(0, 3, 4, 4);
         Shape ids = new Shape(0, 4, 4);
         assertZero(LovaszSoftmaxLoss.builder().build(), multiclass, ids);
-        assertZero(LovaszSoftmaxLoss.builder().perImage(true).ignoreIndex(255).build(), multiclass, ids);
-        assertZero(LovaszSoftmaxLoss.builder().classAxis(-1).build(), new Shape(0, 4, 4, 3), ids);
+        assertZero(LovaszSoftmaxLoss.builder().optPerImage(true).optIgnoreIndex(255).build(), multiclass, ids);
+        assertZero(LovaszSoftmaxLoss.builder().optClassAxis(-1).build(), new Shape(0, 4, 4, 3), ids);
         assertZero(LovaszSoftmaxLoss.builder().build(), new Shape(0, 1, 4, 4), ids);
         assertZero(LovaszHingeLoss.builder().build(), ids, ids);
-        assertZero(LovaszHingeLoss.builder().perImage(false).build(), new Shape(0, 1, 4, 4), ids);
+        assertZero(LovaszHingeLoss.builder().optPerImage(false).build(), new Shape(0, 1, 4, 4), ids);
         assertZero(LovaszMultilabelLoss.builder().build(), multiclass, multiclass);
-        assertZero(LovaszMultilabelLoss.builder().perImage(true).sigmoid(true).build(), multiclass, multiclass);
+        assertZero(LovaszMultilabelLoss.builder().optPerImage(true).optSigmoid(true).build(), multiclass, multiclass);
         assertZero(SegmentationCrossEntropyLoss.of(255), multiclass, ids);
         assertZero(SegmentationBinaryCrossEntropyLoss.of(255), ids, ids);
         LovaszSoftmaxLoss lovasz = LovaszSoftmaxLoss.builder().build();

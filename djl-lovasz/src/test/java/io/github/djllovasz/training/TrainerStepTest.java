@@ -87,7 +87,7 @@ class TrainerStepTest {
                     @Override
                     public NDArray evaluate(NDList labels, NDList predictions) {
                         calls.add(1.0);
-                        return lovasz.compute(predictions.head(), labels.head());
+                        return lovasz.evaluate(labels.head(), predictions.head());
                     }
                 };
         train(plain);

@@ -84,10 +84,10 @@ public final class BinaryDemo {
                             + " prints 13.25 %% pooled)%n",
                     startPerImage, startPooled);
             List<Run> runs = new ArrayList<>();
-            runs.add(train("Lovász hinge", LovaszHingeLoss.builder().perImage(true)
-                    .ignoreIndex(VOID).build(), false, x, y, steps, 13.25, out));
-            runs.add(train("Lovász-sigmoid", LovaszSoftmaxLoss.builder().classes(1)
-                    .ignoreIndex(VOID).build(), true, x, y, steps, 13.33, out));
+            runs.add(train("Lovász hinge", LovaszHingeLoss.builder().optPerImage(true)
+                    .optIgnoreIndex(VOID).build(), false, x, y, steps, 13.25, out));
+            runs.add(train("Lovász-sigmoid", LovaszSoftmaxLoss.builder().optClasses(1)
+                    .optIgnoreIndex(VOID).build(), true, x, y, steps, 13.33, out));
             runs.add(train("binary cross-entropy", SegmentationBinaryCrossEntropyLoss.of(VOID),
                     false, x, y, steps, 9.34, out));
             out.println();

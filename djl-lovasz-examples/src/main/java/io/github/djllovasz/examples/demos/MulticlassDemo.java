@@ -85,7 +85,7 @@ public final class MulticlassDemo {
                     19.81, out);
             List<Run> runs = new ArrayList<>();
             runs.add(train("Lovász-Softmax", LovaszSoftmaxLoss.builder()
-                    .classes(ClassSelection.PRESENT).perImage(false).ignoreIndex(VOID).build(),
+                    .optClasses(ClassSelection.PRESENT).optPerImage(false).optIgnoreIndex(VOID).build(),
                     x, y, steps, weight, bias, 54.77, out));
             runs.add(train("cross-entropy", SegmentationCrossEntropyLoss.of(VOID),
                     x, y, steps, weight, bias, 52.85, out));
