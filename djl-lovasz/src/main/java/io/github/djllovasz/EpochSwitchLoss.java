@@ -14,7 +14,7 @@ import java.util.Objects;
 /**
  * A training loss that changes with the epoch: phase k's loss is used from its start epoch until
  * the next phase starts. The original's advice, cross-entropy first and Lovász fine-tuning later,
- * is two phases ({@link LovaszComposites#crossEntropyThenLovasz}).
+ * is two phases ({@link LovaszLosses#crossEntropyThenLovasz}).
  *
  * <pre>
  *   loss(epoch) = L_k  for  start_k ≤ epoch < start_{k+1}     (start_0 = 0, epochs 0-based)
@@ -26,7 +26,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * EpochSwitchLoss loss = EpochSwitchLoss.builder()
- *         .addPhase(0, SegmentationCrossEntropyLoss.of(255))
+ *         .addPhase(0, SegmentationCrossEntropyLoss.builder().optIgnoreIndex(255).build())
  *         .addPhase(10, LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build())
  *         .build();
  * DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
@@ -43,7 +43,7 @@ public class EpochSwitchLoss extends EvaluateOnceLoss {
     private volatile int epoch;
 
     EpochSwitchLoss(Builder builder) {
-        super(builder.name != null ? builder.name : defaultName(builder.phases));
+        super(builder.name);
         this.phases = Collections.unmodifiableList(new ArrayList<>(builder.phases));
     }
 
@@ -114,23 +114,14 @@ public class EpochSwitchLoss extends EvaluateOnceLoss {
         return text.append('}').toString();
     }
 
-    private static String defaultName(List<Phase> phases) {
-        StringBuilder name = new StringBuilder();
-        for (Phase phase : phases) {
-            if (name.length() > 0) {
-                name.append("-then-");
-            }
-            name.append(phase.getLoss().getName());
-        }
-        return name.toString();
-    }
-
     private final class EpochCounter extends TrainingListenerAdapter {
+        /** {@inheritDoc} */
         @Override
         public void onTrainingBegin(Trainer trainer) {
             epoch = 0;
         }
 
+        /** {@inheritDoc} */
         @Override
         public void onEpoch(Trainer trainer) {
             epoch++;
@@ -161,7 +152,7 @@ public class EpochSwitchLoss extends EvaluateOnceLoss {
     /** Builds an {@link EpochSwitchLoss}. */
     public static final class Builder {
         private final List<Phase> phases = new ArrayList<>();
-        private String name;
+        private String name = "EpochSwitchLoss";
 
         Builder() {}
 
@@ -190,7 +181,7 @@ public class EpochSwitchLoss extends EvaluateOnceLoss {
         }
 
         /**
-         * Sets the name shown in training logs (default: the phases' names joined by "-then-").
+         * Sets the name shown in training logs (default "EpochSwitchLoss").
          *
          * @param name the name
          * @return this builder

@@ -2,48 +2,39 @@ package io.github.djllovasz;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
- * Steps 1 and 2 for the Lovász hinge: logits and binary labels to rows of hinge errors
- * {@code 1 − s·(2y − 1)}, one row per image with {@code perImage}, else one pooled row.
+ * Steps 1 and 2 for the Lovász hinge: logits and binary labels to rows, one per image with
+ * {@code perImage}, else one pooled row; every row counts equally (a plain mean).
  */
-public final class HingeRows {
+final class HingeRows {
 
     private HingeRows() {}
 
     /**
      * Validates and builds the rows.
      *
+     * @param labels 0/1 (or the ignore index) of the logits' shape, with or without the size-1
+     *     axis 1
      * @param logits {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
-     * @param labels 0/1 (or the ignore index) of the same shape, or with/without the size-1 axis 1
-     * @param perImage one row per image instead of one pooled row
-     * @param ignoreIndex the label to ignore, or {@code null}
-     * @return the rows; their losses are averaged with a plain mean (every image counts)
+     * @param options the loss's settings ({@code perImage}, {@code ignoreIndex})
+     * @return the rows
      */
-    public static RowProblem build(
-            NDArray logits, NDArray labels, boolean perImage, Integer ignoreIndex) {
-        InputChecks.requireBinaryShapes(logits, labels, "logits");
+    static Rows build(NDArray labels, NDArray logits, LovaszOptions options) {
+        SegmentationInputs.requireBinaryShapes(labels, logits, "logits");
+        SegmentationInputs.requireNonEmpty(logits, "logits");
         Shape shape = logits.getShape();
-        InputChecks.requireNonEmpty(logits, "logits");
         long batch = shape.get(0);
         long pixels = shape.size() / batch;
-        NDArray flatLabels = InputChecks.integerLabels(labels).reshape(batch, pixels);
-        InputChecks.checkLabelRange(flatLabels, ignoreIndex, 0, 1, "{0, 1}");
+        NDArray flatLabels = SegmentationInputs.integerLabels(labels).reshape(batch, pixels);
+        SegmentationInputs.checkLabelRange(flatLabels, options.ignoreIndex, 0, 1, "{0, 1}");
 
-        // One row per image, or one pooled row.
-        long rows = perImage ? batch : 1;
+        int rows = options.perImage ? Math.toIntExact(batch) : 1;
         NDArray rowLabels = flatLabels.reshape(rows, -1);
-        NDArray foreground = rowLabels.eq(1);
-        NDArray values = logits.reshape(rows, -1);
-        // keys = −(1 − s·x) = s·x − 1 with s = 2fg − 1, detached
-        NDArray keys =
-                Scratch.of(foreground.toType(logits.getDataType(), true))
-                        .mul(2)
-                        .sub(1)
-                        .mul(values.stopGradient())
-                        .sub(1)
-                        .get();
-        NDArray valid = ignoreIndex == null ? null : rowLabels.neq(ignoreIndex);
-        return new RowProblem(values, keys, foreground, valid, RowProblem.ErrorKind.HINGE);
+        NDArray valid = options.ignoreIndex == null ? null : rowLabels.neq(options.ignoreIndex);
+        double[] mean = new double[rows];
+        Arrays.fill(mean, 1.0 / rows);
+        return new Rows(logits.reshape(rows, -1), rowLabels.eq(1), valid, Rows.Errors.HINGE, mean);
     }
 }

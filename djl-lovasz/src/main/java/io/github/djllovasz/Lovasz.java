@@ -2,6 +2,7 @@ package io.github.djllovasz;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import java.util.Objects;
 
 /**
  * Functional Lovász losses for people who compose their own: the original's functions, with its
@@ -16,9 +17,9 @@ public final class Lovasz {
     /**
      * Lovász-Softmax from probabilities, as the original's {@code lovasz_softmax}.
      *
+     * @param labels class ids {@code [B, d1, ...]}
      * @param probas class probabilities {@code [B, C, d1, ...]}; for C = 1 also {@code [B, d1, ...]}
      *     (the foreground probability, shaped like the labels)
-     * @param labels class ids {@code [B, d1, ...]}
      * @param classes the class selection
      * @param perImage per-image averaging
      * @param ignoreIndex the ignored label, or {@code null}
@@ -30,14 +31,18 @@ public final class Lovasz {
             ClassSelection classes,
             boolean perImage,
             Integer ignoreIndex) {
+        LovaszOptions options = new LovaszOptions();
+        options.classes = Objects.requireNonNull(classes, "classes");
+        options.perImage = perImage;
+        options.ignoreIndex = ignoreIndex;
+        options.fromLogits = false;
         return Scoped.compute(
                 () -> {
                     NDArray input =
                             probas.getShape().equals(labels.getShape())
                                     ? probas.expandDims(1)
                                     : probas;
-                    return Pipeline.softmax(
-                            input, labels, 1, false, perImage, ignoreIndex, classes, null);
+                    return LovaszKernel.softmax(labels, input, options);
                 },
                 probas,
                 labels);
@@ -46,8 +51,8 @@ public final class Lovasz {
     /**
      * Lovász-Softmax over flat pixels, as the original's {@code lovasz_softmax_flat}.
      *
-     * @param probas class probabilities {@code [P, C]}
      * @param labels class ids {@code [P]}
+     * @param probas class probabilities {@code [P, C]}
      * @param classes the class selection
      * @return the loss
      */
@@ -57,17 +62,12 @@ public final class Lovasz {
                     "softmaxFlat expects probas [P, C] and labels [P], got "
                             + probas.getShape() + " and " + labels.getShape());
         }
+        LovaszOptions options = new LovaszOptions();
+        options.classes = Objects.requireNonNull(classes, "classes");
+        options.fromLogits = false;
+        options.classAxis = -1;
         return Scoped.compute(
-                () ->
-                        Pipeline.softmax(
-                                probas.expandDims(0),
-                                labels.expandDims(0),
-                                -1,
-                                false,
-                                false,
-                                null,
-                                classes,
-                                null),
+                () -> LovaszKernel.softmax(labels.expandDims(0), probas.expandDims(0), options),
                 probas,
                 labels);
     }
@@ -75,22 +75,25 @@ public final class Lovasz {
     /**
      * Lovász hinge from logits, as the original's {@code lovasz_hinge}.
      *
-     * @param logits {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
      * @param labels 0/1 labels
+     * @param logits {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
      * @param perImage per-image averaging
      * @param ignoreIndex the ignored label, or {@code null}
      * @return the loss; see {@link LovaszHingeLoss}
      */
     public static NDArray hinge(
             NDArray labels, NDArray logits, boolean perImage, Integer ignoreIndex) {
-        return Pipeline.hinge(logits, labels, perImage, ignoreIndex);
+        LovaszOptions options = new LovaszOptions();
+        options.perImage = perImage;
+        options.ignoreIndex = ignoreIndex;
+        return LovaszKernel.hinge(labels, logits, options);
     }
 
     /**
      * Lovász hinge over flat pixels, as the original's {@code lovasz_hinge_flat}.
      *
-     * @param logits {@code [P]}
      * @param labels 0/1 labels {@code [P]}
+     * @param logits {@code [P]}
      * @return the loss
      */
     public static NDArray hingeFlat(NDArray labels, NDArray logits) {
@@ -99,7 +102,7 @@ public final class Lovasz {
                     "hingeFlat expects logits [P] and labels [P], got "
                             + logits.getShape() + " and " + labels.getShape());
         }
-        return Pipeline.hinge(logits, labels, false, null);
+        return LovaszKernel.hinge(labels, logits, new LovaszOptions());
     }
 
     /**
@@ -122,7 +125,7 @@ public final class Lovasz {
                     long length = rows.getShape().get(1);
                     DataType type =
                             LovaszKernel.countType(sortedForeground.getDataType(), length);
-                    NDArray weights = LovaszKernel.lovaszWeights(rows, null, type);
+                    NDArray weights = LovaszKernel.jaccardWeights(rows, null, type);
                     return flat ? weights.reshape(-1) : weights;
                 },
                 sortedForeground);

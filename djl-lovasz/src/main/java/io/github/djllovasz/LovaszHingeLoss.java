@@ -2,6 +2,7 @@ package io.github.djllovasz;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import java.util.Objects;
 
 /**
  * The Lovász hinge loss (Berman et al., CVPR 2018) for binary segmentation: a convex surrogate of
@@ -28,13 +29,16 @@ import ai.djl.ndarray.NDList;
  */
 public class LovaszHingeLoss extends EvaluateOnceLoss {
 
-    private final boolean perImage;
-    private final Integer ignoreIndex;
+    private final LovaszOptions options;
 
-    LovaszHingeLoss(Builder builder) {
+    /**
+     * Creates the loss from a builder.
+     *
+     * @param builder the settings
+     */
+    protected LovaszHingeLoss(Builder builder) {
         super(builder.name);
-        this.perImage = builder.perImage;
-        this.ignoreIndex = builder.ignoreIndex;
+        this.options = builder.options.copy();
     }
 
     /** @return a builder with the original's defaults (per image, no ignore) */
@@ -43,63 +47,62 @@ public class LovaszHingeLoss extends EvaluateOnceLoss {
     }
 
     /**
-     * Computes the loss of one batch.
+     * {@inheritDoc}
      *
      * @param labels a single array of 0/1 labels, {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
      * @param predictions a single array of logits, {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
-     * @return the scalar loss
+     * @return the scalar loss, on the predictions' manager
+     * @throws IllegalArgumentException for shapes, types or labels that do not fit
      */
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
-        return compute(labels.singletonOrThrow(), predictions.singletonOrThrow());
-    }
-
-    private NDArray compute(NDArray labels, NDArray logits) {
-        return Pipeline.hinge(logits, labels, perImage, ignoreIndex);
+        return LovaszKernel.hinge(labels.singletonOrThrow(), predictions.singletonOrThrow(), options);
     }
 
     /** @return whether the loss is averaged per image */
     public boolean isPerImage() {
-        return perImage;
+        return options.perImage;
     }
 
     /** @return the ignored label, or {@code null} */
     public Integer getIgnoreIndex() {
-        return ignoreIndex;
+        return options.ignoreIndex;
     }
 
+    /** {@inheritDoc} */
     @Override
     public String toString() {
-        return getName() + "{perImage=" + perImage + ", ignoreIndex=" + ignoreIndex + "}";
+        return getName() + "{perImage=" + options.perImage + ", ignoreIndex=" + options.ignoreIndex + "}";
     }
 
-    /** Builds a {@link LovaszHingeLoss}. */
+    /** Builds a {@link LovaszHingeLoss}; every setting is optional. */
     public static final class Builder {
         private String name = "LovaszHingeLoss";
-        private boolean perImage = true;
-        private Integer ignoreIndex;
+        private final LovaszOptions options = new LovaszOptions();
 
-        Builder() {}
+        Builder() {
+            options.perImage = true;
+        }
 
         /**
-         * Sets the name shown in training logs.
+         * Sets the name shown in training logs (default "LovaszHingeLoss").
          *
          * @param name the name
          * @return this builder
          */
         public Builder optName(String name) {
-            this.name = java.util.Objects.requireNonNull(name, "name");
+            this.name = Objects.requireNonNull(name, "name");
             return this;
         }
 
         /**
-         * Computes the loss per image and averages over images (default true).
+         * Computes the loss per image and averages over images (default true, as the original).
          *
          * @param perImage whether to average per image
          * @return this builder
          */
         public Builder optPerImage(boolean perImage) {
-            this.perImage = perImage;
+            options.perImage = perImage;
             return this;
         }
 
@@ -110,7 +113,7 @@ public class LovaszHingeLoss extends EvaluateOnceLoss {
          * @return this builder
          */
         public Builder optIgnoreIndex(int ignoreIndex) {
-            this.ignoreIndex = ignoreIndex;
+            options.ignoreIndex = ignoreIndex;
             return this;
         }
 

@@ -5,28 +5,38 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.djllovasz.EngineQuirks.Scratch;
 
 /**
- * Steps 3 and 4 of the pipeline, shared by every variant: one sort of all rows, then the
- * Jaccard gradient of the sorted ground truth, then one dot product per row.
+ * The Lovász losses in one place: start reading here.
  *
- * <p>For a row sorted by decreasing error with 0/1 ground truth {@code g} and validity {@code v}
- * (ignored pixels have {@code v = 0}), let {@code F = Σ g·v}, {@code f_k = Σ_{j≤k} g_j·v_j} and
- * {@code n_k = Σ_{j≤k} v_j}. The Jaccard loss of the first k pixels is
+ * <p>Every variant (softmax, sigmoid, hinge, multilabel; pooled or per image) is the same five
+ * steps, and only steps 1 and 2 differ:
  *
- * <pre>
- *   J_k = 1 − (F − f_k) / (F + n_k − f_k) = n_k / u_k,   u_k = F + n_k − f_k  (J = 0 where u = 0)
- * </pre>
+ * <ol>
+ *   <li><b>Check</b> the inputs ({@link SegmentationInputs}): shapes, types, labels, with messages
+ *       that name the offending shape or value. An empty batch (B = 0) gives 0 here.
+ *   <li><b>Rows</b> ({@link SoftmaxRows}, {@link HingeRows}): one row per class (per image × class
+ *       with {@code perImage}; per image or pooled for the hinge) of values {@code v} (class
+ *       probabilities or logits), ground truth {@code g ∈ {0, 1}} and validity, with the row's
+ *       coefficient in the final sum. Rows that cannot contribute (classes outside the selection,
+ *       absent classes with PRESENT) are left out before anything is sorted.
+ *   <li><b>Sort</b> ({@link #loss}): the errors are {@code e = (1 − 2g)·v + b} with {@code b = g}
+ *       ({@code |g − p|}) or {@code b = 1} (hinge {@code 1 − s·(2g − 1)}); one {@code argSort}
+ *       of every row at once orders them decreasingly, and {@code take} on flat indices permutes
+ *       values, ground truth and validity (no {@code gather}: MXNet lacks it).
+ *   <li><b>Weights</b> ({@link #jaccardWeights}): the paper's Algorithm 1, the gradient of the
+ *       Lovász extension of the Jaccard loss at the sorted errors.
+ *   <li><b>Loss</b>: {@code L_r = Σ_k w_k·f(e_(k))} with {@code f} the identity (softmax) or
+ *       relu (hinge), then {@code loss = Σ_r coefficient_r · L_r}.
+ * </ol>
  *
- * <p>and the Lovász weights are {@code w_k = J_k − J_{k−1}} with {@code J_0 = 0}. An ignored
- * pixel leaves every count unchanged, so its weight is exactly 0 wherever the sort puts it.
- * Counts are exact: float32 while {@code N < 2^24}, float64 beyond (and for float64 inputs).
- *
- * <p>Cost: one argSort of {@code [R, N]}, two or three {@code take}s (values, ground truth,
- * validity), one cumulative sum (two with an ignore index) and a handful of in-place elementwise
- * passes; the weights reuse two buffers.
+ * <p>The sort permutation and the weights are constants to autograd; gradients flow through the
+ * values only. Since the errors are linear in the values, {@code L_r} is computed as {@code Σ_k
+ * (w_k·a_k)·v_(k) + Σ_k w_k·b_k} with {@code a = 1 − 2g} (times {@code [e > 0]} for the hinge):
+ * autograd sees one {@code take} of the values and one dot product per row.
  */
-public final class LovaszKernel {
+final class LovaszKernel {
 
     /** Largest row length whose counts float32 holds exactly. */
     static final long FLOAT32_EXACT_COUNT = 1L << 24;
@@ -34,69 +44,128 @@ public final class LovaszKernel {
     private LovaszKernel() {}
 
     /**
-     * Sorts every row once and returns the Lovász loss of each row.
+     * Lovász-Softmax (Lovász-sigmoid for C = 1).
      *
-     * <p>The errors are piecewise linear in the values: {@code e_k = a_k·v_k + b_k} with constants
-     * {@code a, b} fixed by the ground truth (and, for the hinge, by the sign of the error). So the
-     * loss {@code Σ_k w_k·e_(k)} is computed as {@code Σ_k (w_k·a_k)·v_(k) + Σ_k w_k·b_k}: autograd
-     * sees one {@code take} of the values and one dot product, and nothing else.
-     *
-     * @param rows the rows (see {@link RowProblem})
-     * @return the loss of each row {@code [R]}, differentiable through the values
+     * @param labels class ids
+     * @param predictions logits or probabilities with a class axis
+     * @param options the loss's settings
+     * @return the scalar loss, attached to the predictions' manager
      */
-    public static NDArray rowLosses(RowProblem rows) {
-        NDArray values = rows.values();
+    static NDArray softmax(NDArray labels, NDArray predictions, LovaszOptions options) {
+        return Scoped.compute(
+                () -> {
+                    NDArray widened = EngineQuirks.widen(predictions);
+                    if (SegmentationInputs.isEmptyBatch(widened)) {
+                        SoftmaxRows.checkShapes(labels, widened, options.classAxis);
+                        return SegmentationInputs.zeroLoss(widened);
+                    }
+                    return loss(SoftmaxRows.build(labels, widened, options));
+                },
+                predictions,
+                labels);
+    }
+
+    /**
+     * Lovász hinge.
+     *
+     * @param labels 0/1 labels
+     * @param logits the logits
+     * @param options the loss's settings ({@code perImage}, {@code ignoreIndex})
+     * @return the scalar loss, attached to the logits' manager
+     */
+    static NDArray hinge(NDArray labels, NDArray logits, LovaszOptions options) {
+        return Scoped.compute(
+                () -> {
+                    NDArray widened = EngineQuirks.widen(logits);
+                    if (SegmentationInputs.isEmptyBatch(widened)) {
+                        SegmentationInputs.requireBinaryShapes(labels, widened, "logits");
+                        return SegmentationInputs.zeroLoss(widened);
+                    }
+                    return loss(HingeRows.build(labels, widened, options));
+                },
+                logits,
+                labels);
+    }
+
+    /**
+     * Steps 3 to 5: sorts every row once and returns {@code Σ_r coefficient_r · L_r}.
+     *
+     * @param rows the rows
+     * @return the scalar loss, differentiable through the rows' values
+     */
+    static NDArray loss(Rows rows) {
+        NDArray values = rows.values;
         NDManager manager = values.getManager();
         long numRows = values.getShape().get(0);
         long length = values.getShape().get(1);
         DataType valueType = values.getDataType();
         DataType countType = countType(valueType, length);
 
-        // Ascending keys = descending errors (no flip copy). The permutation becomes a flat index
-        // into the [R, N] arrays, in place.
+        // Step 3. Sort keys: the negated errors −e = −((1 − 2g)·v + b), detached; ascending keys
+        // are descending errors (a descending argSort would cost a flip copy).
+        NDArray keys =
+                errors(rows.errors, rows.foreground, values.stopGradient(), valueType).neg().get();
+        // The permutation becomes a flat index into the [R, N] arrays: row r's indices + r·N.
         NDArray rowStarts =
                 manager.arange(0, Math.toIntExact(numRows), 1, DataType.INT64)
                         .mul(length)
                         .reshape(numRows, 1);
         NDArray flat =
-                Scratch.of(rows.keys().argSort(1, true).toType(DataType.INT64, false))
+                EngineQuirks.scratch(keys.argSort(1, true).toType(DataType.INT64, false))
                         .add(rowStarts)
                         .get();
+        keys.close();
         NDArray sortedValues = values.take(flat);
-        NDArray foreground = rows.foreground().take(flat);
-        NDArray valid = null;
-        if (rows.valid() != null) {
-            valid = rows.valid().take(flat);
-            foreground = foreground.logicalAnd(valid);
+        NDArray sortedForeground = rows.foreground.take(flat);
+        NDArray sortedValid = null;
+        if (rows.valid != null) {
+            sortedValid = rows.valid.take(flat);
+            sortedForeground = sortedForeground.logicalAnd(sortedValid);
         }
         flat.close();
 
-        NDArray weights = lovaszWeights(foreground, valid, countType);
-        // slope a and offset b of each sorted error, in the count type
-        NDArray fg = foreground.toType(countType, true);
-        NDArray slope;
-        NDArray constant;
-        if (rows.errors() == RowProblem.ErrorKind.ABSOLUTE) {
-            // fg: e = 1 − p (a = −1, b = 1); background: e = p (a = 1, b = 0)
-            constant = rowDot(weights, fg);
-            slope = Scratch.of(fg).mul(-2).add(1).get();
+        // Step 4.
+        NDArray weights = jaccardWeights(sortedForeground, sortedValid, countType);
+
+        // Step 5. L_r = Σ_k w_k·f(e_(k)) = Σ_k (w_k·a_k)·v_(k) + Σ_k w_k·b_k: the same errors,
+        // now in the sorted order; for the hinge, a and b are 0 where e ≤ 0 (relu).
+        NDArray g = sortedForeground.toType(countType, true);
+        NDArray slope = EngineQuirks.scratch(g.duplicate()).mul(-2).add(1).get(); // a = 1 − 2g
+        NDArray offset;
+        if (rows.errors == Rows.Errors.ABSOLUTE) {
+            offset = g; // b = g
         } else {
-            // s = 2fg − 1; active where 1 − s·v > 0: a = −s, b = 1; inactive: a = b = 0
-            NDArray signs = Scratch.of(fg).mul(2).sub(1).get();
             NDArray v = sortedValues.stopGradient();
-            NDArray active =
-                    signs.mul(v.getDataType() == countType ? v : v.toType(countType, false))
-                            .lt(1)
-                            .toType(countType, false);
-            constant = rowDot(weights, active);
-            slope = Scratch.of(signs).mul(active).neg().get();
+            NDArray e = slope.mul(v.getDataType() == countType ? v : v.toType(countType, false)).add(1);
+            NDArray active = e.gt(0).toType(countType, false);
+            slope = EngineQuirks.scratch(slope).mul(active).get();
+            offset = active; // b = 1 where active
         }
-        NDArray gradient = Scratch.of(weights).mul(slope).get();
+        NDArray constant = rowDot(weights, offset);
+        NDArray gradient = EngineQuirks.scratch(weights).mul(slope).get();
         if (countType != valueType) {
             gradient = gradient.toType(valueType, false);
             constant = constant.toType(valueType, false);
         }
-        return rowDot(sortedValues, gradient).add(constant);
+        NDArray rowLosses = rowDot(sortedValues, gradient).add(constant);
+        NDArray coefficients =
+                EngineQuirks.copyDoubles(manager, rows.coefficients).toType(valueType, false);
+        return rowLosses.mul(coefficients).sum();
+    }
+
+    /**
+     * The errors {@code e = (1 − 2g)·v + b} of rows, detached: the one definition of the errors.
+     *
+     * @param kind {@code b = g} (absolute) or {@code b = 1} (hinge, before the relu)
+     * @param foreground boolean ground truth g
+     * @param values detached values v
+     * @param type the type of the result
+     * @return a scratch chain holding the errors (a fresh array)
+     */
+    private static Scratch errors(Rows.Errors kind, NDArray foreground, NDArray values, DataType type) {
+        NDArray g = foreground.toType(type, true);
+        Scratch e = EngineQuirks.scratch(g.mul(-2)).add(1).mul(values); // (1 − 2g)·v
+        return kind == Rows.Errors.ABSOLUTE ? e.add(g) : e.add(1);
     }
 
     /** {@code Σ_k a[r, k]·b[r, k]} for every row: one batched matrix product. */
@@ -107,44 +176,47 @@ public final class LovaszKernel {
     }
 
     /**
-     * The Lovász weights (the gradient of the Lovász extension of the Jaccard loss) of rows of
-     * sorted ground truth; the original's {@code lovasz_grad}, vectorised over rows.
+     * Step 4, the paper's Algorithm 1 (the original's {@code lovasz_grad}) for rows of ground
+     * truth sorted by decreasing error, ignored pixels included:
      *
-     * @param sortedForeground boolean or 0/1 {@code [R, N]}, sorted by decreasing error; must be
-     *     0 where {@code sortedValid} is 0
+     * <pre>
+     *   intersection_k = |F| − f_k             f_k = Σ_{j≤k} g_j     (foreground among the top k)
+     *   union_k        = |F| + n_k − f_k       n_k = Σ_{j≤k} v_j     (counted pixels among the top k)
+     *   J_k = 1 − intersection_k / union_k = n_k / union_k           (J = 0 while union = 0)
+     *   w_k = J_k − J_{k−1},  J_0 = 0
+     * </pre>
+     *
+     * <p>With no ignored pixel {@code v = 1} and {@code n_k = k}, which is the original's {@code
+     * 1 − (gts − cumsum(g)) / (gts + cumsum(1 − g))}. An ignored pixel ({@code g = v = 0})
+     * changes no count, so its weight is exactly 0 wherever the sort put it. {@code J_{k−1}} comes
+     * from the counts before pixel k ({@code n_k − v_k}, {@code union_k − v_k + g_k}) instead of a
+     * shifted copy of {@code J}. Counts are exact integers: float32 below 2^24 pixels per row,
+     * float64 beyond. The chains below update their arrays in place where the engine allows
+     * ({@link EngineQuirks#scratch}).
+     *
+     * @param sortedForeground boolean or 0/1 {@code [R, N]}; 0 where {@code sortedValid} is 0
      * @param sortedValid boolean or 0/1 {@code [R, N]}, or {@code null} when no pixel is ignored
-     * @param countType FLOAT32 or FLOAT64, the type that counts and weights are computed in
-     * @return the weights {@code [R, N]} in the count type
+     * @param countType FLOAT32 or FLOAT64, the type of counts and weights
+     * @return the weights {@code w [R, N]} in the count type
      */
-    public static NDArray lovaszWeights(
-            NDArray sortedForeground, NDArray sortedValid, DataType countType) {
+    static NDArray jaccardWeights(NDArray sortedForeground, NDArray sortedValid, DataType countType) {
         NDManager manager = sortedForeground.getManager();
         int length = Math.toIntExact(sortedForeground.getShape().get(1));
-        // Two [R, N] buffers updated in place: fg becomes u_{k−1}, its cumulative sum u_k.
-        NDArray fg = sortedForeground.toType(countType, true);
-        NDArray union = fg.cumSum(1);
-        NDArray total = union.get(new NDIndex(":, " + (length - 1) + ":")).duplicate();
-        NDArray count;
-        NDArray prevCount;
-        if (sortedValid == null) {
-            count = positions(manager, length, countType);
-            prevCount = count.sub(1);
-            union = Scratch.of(union).neg().add(total).add(count).get();
-            // u_{k−1} = u_k − 1 + g_k; it is 0 only at k = 1 of a row without foreground, where
-            // n_0 = 0 too: make that divisor 1 (J_0 = 0 either way).
-            fg = Scratch.of(fg).add(union).sub(1).add(prevCount.eq(0).toType(countType, false)).get();
-        } else {
-            NDArray valid = sortedValid.toType(countType, true);
-            count = valid.cumSum(1);
-            union = Scratch.of(union).neg().add(total).add(count).get();
-            fg = Scratch.of(fg).add(union).sub(valid).get();
-            prevCount = Scratch.of(valid).neg().add(count).get();
-            // u = 0 only where n = 0 (nothing valid yet), and there J = 0: any divisor ≥ 1 will do.
-            union = union.maximum(1);
-            fg = fg.maximum(1);
-        }
-        NDArray jaccard = count.div(union);
-        return Scratch.of(jaccard).sub(prevCount.div(fg)).get();
+        NDArray g = sortedForeground.toType(countType, true);
+        NDArray v = sortedValid == null ? null : sortedValid.toType(countType, true);
+        NDArray f = g.cumSum(1);
+        NDArray foreground = f.get(new NDIndex(":, " + (length - 1) + ":")).duplicate(); // |F|
+        NDArray n = v == null ? positions(manager, length, countType) : v.cumSum(1);
+        NDArray union = EngineQuirks.scratch(f).neg().add(foreground).add(n).get(); // |F| + n − f
+        NDArray jaccard = n.div(union.maximum(1));
+        NDArray previousCount = v == null ? n.sub(1) : n.sub(v);
+        NDArray previousUnion =
+                (v == null
+                                ? EngineQuirks.scratch(g).add(union).sub(1)
+                                : EngineQuirks.scratch(g).add(union).sub(v))
+                        .get()
+                        .maximum(1);
+        return EngineQuirks.scratch(jaccard).sub(previousCount.div(previousUnion)).get();
     }
 
     /**
@@ -165,7 +237,7 @@ public final class LovaszKernel {
      * @param length the row length N
      * @return FLOAT64 for float64 errors or rows of 2^24 pixels or more, else FLOAT32
      */
-    public static DataType countType(DataType errorType, long length) {
+    static DataType countType(DataType errorType, long length) {
         return errorType == DataType.FLOAT64 || length >= FLOAT32_EXACT_COUNT
                 ? DataType.FLOAT64
                 : DataType.FLOAT32;

@@ -3,6 +3,7 @@ package io.github.djllovasz;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import java.util.Objects;
 
 /**
  * Multilabel segmentation: C independent binary channels, each scored by its own Lovász hinge (or
@@ -23,14 +24,17 @@ import ai.djl.ndarray.types.Shape;
  */
 public class LovaszMultilabelLoss extends EvaluateOnceLoss {
 
-    private final boolean perImage;
-    private final Integer ignoreIndex;
+    private final LovaszOptions options;
     private final boolean sigmoid;
 
-    LovaszMultilabelLoss(Builder builder) {
+    /**
+     * Creates the loss from a builder.
+     *
+     * @param builder the settings
+     */
+    protected LovaszMultilabelLoss(Builder builder) {
         super(builder.name);
-        this.perImage = builder.perImage;
-        this.ignoreIndex = builder.ignoreIndex;
+        this.options = builder.options.copy();
         this.sigmoid = builder.sigmoid;
     }
 
@@ -40,68 +44,62 @@ public class LovaszMultilabelLoss extends EvaluateOnceLoss {
     }
 
     /**
-     * Computes the loss of one batch.
+     * {@inheritDoc}
      *
      * @param labels a single array of 0/1 labels {@code [B, C, d1, ...]}
      * @param predictions a single array of logits {@code [B, C, d1, ...]}
-     * @return the scalar loss
+     * @return the scalar loss, on the predictions' manager
+     * @throws IllegalArgumentException for shapes, types or labels that do not fit
      */
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
-        return compute(labels.singletonOrThrow(), predictions.singletonOrThrow());
-    }
-
-    private NDArray compute(NDArray labels, NDArray logits) {
+        NDArray logits = predictions.singletonOrThrow();
+        NDArray targets = labels.singletonOrThrow();
         Shape shape = logits.getShape();
-        if (shape.dimension() < 2 || !shape.equals(labels.getShape())) {
+        if (shape.dimension() < 2 || !shape.equals(targets.getShape())) {
             throw new IllegalArgumentException(
                     "multilabel logits and labels must both be [B, C, ...] of the same shape, got "
-                            + shape + " and " + labels.getShape());
+                            + shape + " and " + targets.getShape());
         }
+        // Each channel's rows are scored alone and the rows averaged: one row per channel, or per
+        // image × channel, each its own binary problem ("per image" over those rows).
+        LovaszOptions rowsAlone = options.copy();
+        rowsAlone.perImage = true;
+        rowsAlone.classes = ClassSelection.ALL;
         long batch = shape.get(0);
         if (batch == 0) {
-            return Pipeline.hinge(logits, labels, true, ignoreIndex); // 0, zero gradient
+            return LovaszKernel.hinge(targets, logits, rowsAlone); // 0, zero gradient
         }
         long channels = shape.get(1);
-        long pixels = batch == 0 || channels == 0 ? 0 : shape.size() / (batch * channels);
+        long pixels = channels == 0 ? 0 : shape.size() / (batch * channels);
         return Scoped.compute(
                 () -> {
-                    // One row per channel (pooled) or per image × channel; each row is one binary
-                    // problem and the rows are averaged.
                     NDArray rowLogits;
                     NDArray rowLabels;
-                    if (perImage) {
+                    if (options.perImage) {
                         rowLogits = logits.reshape(batch * channels, pixels);
-                        rowLabels = labels.reshape(batch * channels, pixels);
+                        rowLabels = targets.reshape(batch * channels, pixels);
                     } else {
                         rowLogits = logits.reshape(batch, channels, pixels).swapAxes(0, 1).reshape(channels, -1);
-                        rowLabels = labels.reshape(batch, channels, pixels).swapAxes(0, 1).reshape(channels, -1);
+                        rowLabels = targets.reshape(batch, channels, pixels).swapAxes(0, 1).reshape(channels, -1);
                     }
                     if (sigmoid) {
-                        return Pipeline.softmax(
-                                rowLogits.expandDims(1),
-                                rowLabels,
-                                1,
-                                true,
-                                true,
-                                ignoreIndex,
-                                ClassSelection.ALL,
-                                null);
+                        return LovaszKernel.softmax(rowLabels, rowLogits.expandDims(1), rowsAlone);
                     }
-                    return Pipeline.hinge(rowLogits, rowLabels, true, ignoreIndex);
+                    return LovaszKernel.hinge(rowLabels, rowLogits, rowsAlone);
                 },
                 logits,
-                labels);
+                targets);
     }
 
     /** @return whether each channel is averaged per image */
     public boolean isPerImage() {
-        return perImage;
+        return options.perImage;
     }
 
     /** @return the ignored label, or {@code null} */
     public Integer getIgnoreIndex() {
-        return ignoreIndex;
+        return options.ignoreIndex;
     }
 
     /** @return whether channels use Lovász-sigmoid instead of the Lovász hinge */
@@ -109,29 +107,29 @@ public class LovaszMultilabelLoss extends EvaluateOnceLoss {
         return sigmoid;
     }
 
+    /** {@inheritDoc} */
     @Override
     public String toString() {
-        return getName() + "{perImage=" + perImage + ", ignoreIndex=" + ignoreIndex + ", sigmoid="
-                + sigmoid + "}";
+        return getName() + "{perImage=" + options.perImage + ", ignoreIndex=" + options.ignoreIndex
+                + ", sigmoid=" + sigmoid + "}";
     }
 
-    /** Builds a {@link LovaszMultilabelLoss}. */
+    /** Builds a {@link LovaszMultilabelLoss}; every setting is optional. */
     public static final class Builder {
         private String name = "LovaszMultilabelLoss";
-        private boolean perImage;
-        private Integer ignoreIndex;
+        private final LovaszOptions options = new LovaszOptions();
         private boolean sigmoid;
 
         Builder() {}
 
         /**
-         * Sets the name shown in training logs.
+         * Sets the name shown in training logs (default "LovaszMultilabelLoss").
          *
          * @param name the name
          * @return this builder
          */
         public Builder optName(String name) {
-            this.name = java.util.Objects.requireNonNull(name, "name");
+            this.name = Objects.requireNonNull(name, "name");
             return this;
         }
 
@@ -142,7 +140,7 @@ public class LovaszMultilabelLoss extends EvaluateOnceLoss {
          * @return this builder
          */
         public Builder optPerImage(boolean perImage) {
-            this.perImage = perImage;
+            options.perImage = perImage;
             return this;
         }
 
@@ -153,7 +151,7 @@ public class LovaszMultilabelLoss extends EvaluateOnceLoss {
          * @return this builder
          */
         public Builder optIgnoreIndex(int ignoreIndex) {
-            this.ignoreIndex = ignoreIndex;
+            options.ignoreIndex = ignoreIndex;
             return this;
         }
 

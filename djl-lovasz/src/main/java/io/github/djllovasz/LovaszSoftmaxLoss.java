@@ -2,6 +2,8 @@ package io.github.djllovasz;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The Lovász-Softmax loss (Berman et al., CVPR 2018): a convex surrogate of the per-class
@@ -21,8 +23,12 @@ import ai.djl.ndarray.NDList;
  * c and {@code w_c} the class selection ({@link ClassSelection}) times the optional class weight
  * ({@link Builder#optClassWeights(double...)}). With {@code optPerImage(true)} this
  * is computed for each image and averaged over images. C = 1 is Lovász-sigmoid: the single channel
- * is the foreground probability (sigmoid of the logit with {@code fromLogits}) and label 1 is the
- * foreground.
+ * is the foreground probability (sigmoid of the logit with logits) and label 1 is the foreground.
+ *
+ * <p>Logits or probabilities: by default the predictions are logits and the softmax (sigmoid for
+ * C = 1) is taken inside. {@code optFromLogits(false)} means they already are probabilities in
+ * [0, 1], the original's input. Note that DJL's {@code SoftmaxCrossEntropyLoss} uses {@code
+ * fromLogit = false} for log-probabilities; here {@code false} means probabilities.
  *
  * <p>Edge cases: ignored pixels have zero gradient and change nothing; if nothing is valid, or no
  * selected class is present, the loss is 0 (with {@code perImage}, such an image contributes 0
@@ -37,117 +43,94 @@ import ai.djl.ndarray.NDList;
  * training-loss display reuses the value ({@link EvaluateOnceLoss}).
  *
  * <pre>{@code
- * Loss loss = LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build();
+ * Loss loss = LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build();  // or LovaszLosses.lovaszSoftmax()
  * TrainingConfig config = new DefaultTrainingConfig(loss);
  * }</pre>
  */
 public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
 
-    private final ClassSelection classes;
-    private final boolean perImage;
-    private final Integer ignoreIndex;
-    private final boolean fromLogits;
-    private final int classAxis;
-    private final double[] classWeights;
+    private final LovaszOptions options;
 
-    LovaszSoftmaxLoss(Builder builder) {
+    /**
+     * Creates the loss from a builder (subclasses, e.g. to count evaluations, call this too).
+     *
+     * @param builder the settings
+     */
+    protected LovaszSoftmaxLoss(Builder builder) {
         super(builder.name);
-        this.classes = builder.classes;
-        this.perImage = builder.perImage;
-        this.ignoreIndex = builder.ignoreIndex;
-        this.fromLogits = builder.fromLogits;
-        this.classAxis = builder.classAxis;
-        this.classWeights = builder.classWeights;
+        this.options = builder.options.copy();
     }
 
-    /** @return a builder with the original's defaults (PRESENT, not per image, no ignore) */
+    /** @return a builder with the original's defaults (PRESENT, not per image, no ignore, logits) */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * Computes the loss of one batch.
+     * {@inheritDoc}
      *
      * @param labels a single array of class ids: the prediction shape without the class axis, or
      *     with it of size 1; integer, or float holding integers
      * @param predictions a single array of logits (or probabilities) {@code [B, C, d1, ...]}
-     * @return the scalar loss
+     * @return the scalar loss, on the predictions' manager
+     * @throws IllegalArgumentException for shapes, types or labels that do not fit
      */
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
-        return compute(labels.singletonOrThrow(), predictions.singletonOrThrow());
-    }
-
-    private NDArray compute(NDArray labels, NDArray predictions) {
-        return Pipeline.softmax(
-                predictions,
-                labels,
-                classAxis,
-                fromLogits,
-                perImage,
-                ignoreIndex,
-                classes,
-                classWeights);
+        return LovaszKernel.softmax(labels.singletonOrThrow(), predictions.singletonOrThrow(), options);
     }
 
     /** @return the class selection */
     public ClassSelection getClasses() {
-        return classes;
+        return options.classes;
     }
 
     /** @return whether the loss is averaged per image */
     public boolean isPerImage() {
-        return perImage;
+        return options.perImage;
     }
 
     /** @return the ignored label, or {@code null} */
     public Integer getIgnoreIndex() {
-        return ignoreIndex;
+        return options.ignoreIndex;
     }
 
-    /** @return whether predictions are logits */
+    /** @return whether predictions are logits (false: probabilities) */
     public boolean isFromLogits() {
-        return fromLogits;
+        return options.fromLogits;
     }
 
     /** @return the class axis of the predictions */
     public int getClassAxis() {
-        return classAxis;
+        return options.classAxis;
     }
 
     /** @return a copy of the class weights, or {@code null} when classes are weighted equally */
     public double[] getClassWeights() {
-        return classWeights == null ? null : classWeights.clone();
+        return options.classWeights == null ? null : options.classWeights.clone();
     }
 
+    /** {@inheritDoc} */
     @Override
     public String toString() {
-        return getName() + "{classes=" + classes + ", perImage=" + perImage + ", ignoreIndex="
-                + ignoreIndex + ", fromLogits=" + fromLogits + ", classAxis=" + classAxis
-                + (classWeights == null ? "" : ", classWeights=" + java.util.Arrays.toString(classWeights))
-                + "}";
+        return getName() + "{" + options + "}";
     }
 
-    /** Builds a {@link LovaszSoftmaxLoss}. */
+    /** Builds a {@link LovaszSoftmaxLoss}; every setting is optional. */
     public static final class Builder {
         private String name = "LovaszSoftmaxLoss";
-        private ClassSelection classes = ClassSelection.PRESENT;
-        private boolean perImage;
-        private Integer ignoreIndex;
-        private boolean fromLogits = true;
-        private int classAxis = 1;
-        private double[] classWeights;
+        private final LovaszOptions options = new LovaszOptions();
 
         Builder() {}
 
         /**
-         * Sets the name shown in training logs.
+         * Sets the name shown in training logs (default "LovaszSoftmaxLoss").
          *
          * @param name the name
          * @return this builder
          */
         public Builder optName(String name) {
-            this.name = java.util.Objects.requireNonNull(name, "name");
+            this.name = Objects.requireNonNull(name, "name");
             return this;
         }
 
@@ -158,7 +141,7 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
          * @return this builder
          */
         public Builder optClasses(ClassSelection classes) {
-            this.classes = java.util.Objects.requireNonNull(classes, "classes");
+            options.classes = Objects.requireNonNull(classes, "classes");
             return this;
         }
 
@@ -179,7 +162,7 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
          * @return this builder
          */
         public Builder optPerImage(boolean perImage) {
-            this.perImage = perImage;
+            options.perImage = perImage;
             return this;
         }
 
@@ -190,20 +173,20 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
          * @return this builder
          */
         public Builder optIgnoreIndex(int ignoreIndex) {
-            this.ignoreIndex = ignoreIndex;
+            options.ignoreIndex = ignoreIndex;
             return this;
         }
 
         /**
          * Whether predictions are logits (default true: softmax over the class axis inside, or
          * sigmoid for C = 1) or probabilities (false: the original's input, checked to lie in
-         * [0, 1]).
+         * [0, 1]; unlike DJL's {@code fromLogit = false}, which means log-probabilities).
          *
          * @param fromLogits whether predictions are logits
          * @return this builder
          */
         public Builder optFromLogits(boolean fromLogits) {
-            this.fromLogits = fromLogits;
+            options.fromLogits = fromLogits;
             return this;
         }
 
@@ -217,13 +200,13 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
             if (classAxis == 0) {
                 throw new IllegalArgumentException("class axis 0 is the batch axis");
             }
-            this.classAxis = classAxis;
+            options.classAxis = classAxis;
             return this;
         }
 
         /**
          * Weights the classes: the loss becomes {@code Σ_c w_c·L_c / Σ_c w_c} over the classes
-         * that take part (per image with {@code perImage}), so weights only matter relative to
+         * that take part (per image with {@code optPerImage}), so weights only matter relative to
          * each other. Other libraries normalise differently: mmsegmentation multiplies the
          * per-class losses by the weights and then takes their plain mean; kornia multiplies and
          * divides by C. Default: all 1.
@@ -232,21 +215,21 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
          * @return this builder
          */
         public Builder optClassWeights(double... weights) {
-            java.util.Objects.requireNonNull(weights, "weights");
+            Objects.requireNonNull(weights, "weights");
             boolean anyPositive = false;
             for (double w : weights) {
                 if (!(w >= 0) || Double.isInfinite(w)) {
                     throw new IllegalArgumentException(
                             "class weights must be finite and >= 0, got " + w + " in "
-                                    + java.util.Arrays.toString(weights));
+                                    + Arrays.toString(weights));
                 }
                 anyPositive |= w > 0;
             }
             if (!anyPositive) {
                 throw new IllegalArgumentException(
-                        "class weights are all 0: " + java.util.Arrays.toString(weights));
+                        "class weights are all 0: " + Arrays.toString(weights));
             }
-            this.classWeights = weights.clone();
+            options.classWeights = weights.clone();
             return this;
         }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Objects;
 
 /**
  * Binary cross-entropy from logits for segmentation with an ignore index, the partner of the
@@ -27,24 +28,18 @@ public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
     private final Integer ignoreIndex;
 
     /**
-     * Creates the loss.
+     * Creates the loss from a builder.
      *
-     * @param name the name shown in training logs
-     * @param ignoreIndex the ignored label, or {@code null}
+     * @param builder the settings
      */
-    public SegmentationBinaryCrossEntropyLoss(String name, Integer ignoreIndex) {
-        super(name);
-        this.ignoreIndex = ignoreIndex;
+    protected SegmentationBinaryCrossEntropyLoss(Builder builder) {
+        super(builder.name);
+        this.ignoreIndex = builder.ignoreIndex;
     }
 
-    /**
-     * Creates the loss named "SegmentationBinaryCrossEntropy".
-     *
-     * @param ignoreIndex the ignored label, or {@code null}
-     * @return the loss
-     */
-    public static SegmentationBinaryCrossEntropyLoss of(Integer ignoreIndex) {
-        return new SegmentationBinaryCrossEntropyLoss("SegmentationBinaryCrossEntropy", ignoreIndex);
+    /** @return a builder (no ignore index) */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** {@inheritDoc} */
@@ -56,14 +51,14 @@ public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
     private NDArray compute(NDArray labels, NDArray logits) {
         return Scoped.compute(
                 () -> {
-                    InputChecks.requireBinaryShapes(logits, labels, "logits");
-                    if (InputChecks.isEmptyBatch(logits)) {
-                        return InputChecks.zeroLoss(logits);
+                    SegmentationInputs.requireBinaryShapes(labels, logits, "logits");
+                    if (SegmentationInputs.isEmptyBatch(logits)) {
+                        return SegmentationInputs.zeroLoss(logits);
                     }
-                    InputChecks.requireNonEmpty(logits, "logits");
+                    SegmentationInputs.requireNonEmpty(logits, "logits");
                     Shape shape = logits.getShape();
-                    NDArray ids = InputChecks.integerLabels(labels).reshape(shape);
-                    InputChecks.checkLabelRange(ids, ignoreIndex, 0, 1, "{0, 1}");
+                    NDArray ids = SegmentationInputs.integerLabels(labels).reshape(shape);
+                    SegmentationInputs.checkLabelRange(ids, ignoreIndex, 0, 1, "{0, 1}");
                     DataType type = logits.getDataType();
                     NDArray y;
                     NDArray valid = null;
@@ -97,5 +92,40 @@ public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
     @Override
     public String toString() {
         return getName() + "{ignoreIndex=" + ignoreIndex + "}";
+    }
+
+    /** Builds a {@link SegmentationBinaryCrossEntropyLoss}; every setting is optional. */
+    public static final class Builder {
+        private String name = "SegmentationBinaryCrossEntropyLoss";
+        private Integer ignoreIndex;
+
+        Builder() {}
+
+        /**
+         * Sets the name shown in training logs (default "SegmentationBinaryCrossEntropyLoss").
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Ignores pixels with this label (default: none).
+         *
+         * @param ignoreIndex the label to ignore, or {@code null} for none
+         * @return this builder
+         */
+        public Builder optIgnoreIndex(Integer ignoreIndex) {
+            this.ignoreIndex = ignoreIndex;
+            return this;
+        }
+
+        /** @return the loss */
+        public SegmentationBinaryCrossEntropyLoss build() {
+            return new SegmentationBinaryCrossEntropyLoss(this);
+        }
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Objects;
 
 /**
  * Softmax cross-entropy for segmentation with an ignore index, the partner of the Lovász losses
@@ -28,28 +29,22 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
     private final int classAxis;
 
     /**
-     * Creates the loss.
+     * Creates the loss from a builder.
      *
-     * @param name the name shown in training logs
-     * @param ignoreIndex the ignored label, or {@code null}
-     * @param classAxis the class axis of the predictions (negative counts from the end)
+     * @param builder the settings
      */
-    public SegmentationCrossEntropyLoss(String name, Integer ignoreIndex, int classAxis) {
-        super(name);
-        this.ignoreIndex = ignoreIndex;
-        this.classAxis = classAxis;
+    protected SegmentationCrossEntropyLoss(Builder builder) {
+        super(builder.name);
+        this.ignoreIndex = builder.ignoreIndex;
+        this.classAxis = builder.classAxis;
     }
 
-    /**
-     * Creates the loss with class axis 1, named "SegmentationCrossEntropy".
-     *
-     * @param ignoreIndex the ignored label, or {@code null}
-     * @return the loss
-     */
-    public static SegmentationCrossEntropyLoss of(Integer ignoreIndex) {
-        return new SegmentationCrossEntropyLoss("SegmentationCrossEntropy", ignoreIndex, 1);
+    /** @return a builder (no ignore index, class axis 1) */
+    public static Builder builder() {
+        return new Builder();
     }
 
+    /** {@inheritDoc} */
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
         return compute(labels.singletonOrThrow(), predictions.singletonOrThrow());
@@ -58,21 +53,21 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
     private NDArray compute(NDArray labels, NDArray logits) {
         return Scoped.compute(
                 () -> {
-                    InputChecks.requireFloatAndSameDevice(logits, labels, "logits");
+                    SegmentationInputs.requireFloatAndSameDevice(labels, logits, "logits");
                     Shape shape = logits.getShape();
                     if (shape.dimension() < 2) {
                         throw new IllegalArgumentException(
                                 "logits must be [B, C, ...], got shape " + shape);
                     }
-                    int axis = InputChecks.resolveClassAxis(classAxis, shape);
-                    if (InputChecks.isEmptyBatch(logits)) {
-                        InputChecks.requireLabelShape(shape, axis, labels);
-                        return InputChecks.zeroLoss(logits);
+                    int axis = SegmentationInputs.resolveClassAxis(classAxis, shape);
+                    if (SegmentationInputs.isEmptyBatch(logits)) {
+                        SegmentationInputs.requireLabelShape(shape, axis, labels);
+                        return SegmentationInputs.zeroLoss(logits);
                     }
-                    InputChecks.requireNonEmpty(logits, "logits");
+                    SegmentationInputs.requireNonEmpty(logits, "logits");
                     long numClasses = shape.get(axis);
-                    NDArray ids = InputChecks.labelsForClassAxis(shape, axis, labels);
-                    InputChecks.checkLabelRange(
+                    NDArray ids = SegmentationInputs.labelsForClassAxis(shape, axis, labels);
+                    SegmentationInputs.checkLabelRange(
                             ids, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
                     NDArray valid =
                             ignoreIndex == null
@@ -106,8 +101,64 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
         return ignoreIndex;
     }
 
+    /** @return the class axis of the predictions */
+    public int getClassAxis() {
+        return classAxis;
+    }
+
+    /** {@inheritDoc} */
     @Override
     public String toString() {
         return getName() + "{ignoreIndex=" + ignoreIndex + ", classAxis=" + classAxis + "}";
+    }
+
+    /** Builds a {@link SegmentationCrossEntropyLoss}; every setting is optional. */
+    public static final class Builder {
+        private String name = "SegmentationCrossEntropyLoss";
+        private Integer ignoreIndex;
+        private int classAxis = 1;
+
+        Builder() {}
+
+        /**
+         * Sets the name shown in training logs (default "SegmentationCrossEntropyLoss").
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Ignores pixels with this label (default: none).
+         *
+         * @param ignoreIndex the label to ignore, or {@code null} for none
+         * @return this builder
+         */
+        public Builder optIgnoreIndex(Integer ignoreIndex) {
+            this.ignoreIndex = ignoreIndex;
+            return this;
+        }
+
+        /**
+         * Sets the class axis of the predictions (default 1; -1 for channels-last).
+         *
+         * @param classAxis the axis, negative counting from the end; never the batch axis 0
+         * @return this builder
+         */
+        public Builder optClassAxis(int classAxis) {
+            if (classAxis == 0) {
+                throw new IllegalArgumentException("class axis 0 is the batch axis");
+            }
+            this.classAxis = classAxis;
+            return this;
+        }
+
+        /** @return the loss */
+        public SegmentationCrossEntropyLoss build() {
+            return new SegmentationCrossEntropyLoss(this);
+        }
     }
 }

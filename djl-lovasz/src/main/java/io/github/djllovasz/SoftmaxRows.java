@@ -6,57 +6,47 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import java.util.Arrays;
 
 /**
- * Steps 1 and 2 for Lovász-Softmax (and Lovász-sigmoid when C = 1): class probabilities to rows
- * of errors {@code |fg − p|}, one row per class, or per image × class with {@code perImage}.
- * Rows that cannot contribute (classes outside the selection, absent classes with PRESENT) are
- * dropped before any error is computed, so the sort only sees rows that count.
+ * Steps 1 and 2 for Lovász-Softmax (and Lovász-sigmoid when C = 1): class probabilities to rows,
+ * one per class, or per image × class with {@code perImage}, each with the coefficient it has in
+ * the class average. Rows that cannot contribute (classes outside the selection, absent classes
+ * with PRESENT) are dropped before any error is computed, so the sort only sees rows that count.
  */
-public final class SoftmaxRows {
+final class SoftmaxRows {
 
     private SoftmaxRows() {}
 
     /**
      * Validates and builds the rows.
      *
-     * @param predictions logits or probabilities {@code [B, C, d1, ...]} (class axis anywhere but 0)
      * @param labels class ids of the prediction shape without the class axis (or with it of size 1)
-     * @param classAxis the class axis, negative counting from the end
-     * @param fromLogits whether predictions are logits (softmax, or sigmoid for C = 1, inside)
-     * @param perImage one row per image × class instead of per class
-     * @param ignoreIndex the label to ignore, or {@code null}
-     * @param classes the class selection
-     * @param classWeights one weight per class, or {@code null}
-     * @return the rows and their weights
+     * @param predictions logits or probabilities {@code [B, C, d1, ...]} (class axis anywhere but 0)
+     * @param options the loss's settings
+     * @return the rows that take part
      */
-    public static Rows build(
-            NDArray predictions,
-            NDArray labels,
-            int classAxis,
-            boolean fromLogits,
-            boolean perImage,
-            Integer ignoreIndex,
-            ClassSelection classes,
-            double[] classWeights) {
-        int axis = checkShapes(predictions, labels, classAxis);
+    static Rows build(NDArray labels, NDArray predictions, LovaszOptions options) {
+        Integer ignoreIndex = options.ignoreIndex;
+        int axis = checkShapes(labels, predictions, options.classAxis);
         Shape shape = predictions.getShape();
-        InputChecks.requireNonEmpty(predictions, "predictions");
-        NDArray flatLabels = InputChecks.labelsForClassAxis(shape, axis, labels);
+        SegmentationInputs.requireNonEmpty(predictions, "predictions");
+        NDArray flatLabels = SegmentationInputs.labelsForClassAxis(shape, axis, labels);
         int numClasses = Math.toIntExact(shape.get(axis));
-        double[] multiplicities = classWeightsTimesSelection(classes, classWeights, shape, numClasses);
+        double[] multiplicities =
+                classWeightsTimesSelection(options.classes, options.classWeights, shape, numClasses);
         if (numClasses == 1) {
-            InputChecks.checkLabelRange(
+            SegmentationInputs.checkLabelRange(
                     flatLabels, ignoreIndex, 0, 1, "{0, 1} (C = 1: label 1 is the foreground)");
         } else {
-            InputChecks.checkLabelRange(
+            SegmentationInputs.checkLabelRange(
                     flatLabels, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
         }
-        NDArray probas = probabilities(predictions, axis, numClasses, fromLogits);
+        NDArray probas = probabilities(predictions, axis, numClasses, options.fromLogits);
 
         // Rows are grouped as [groups × classes]: per image, or one group of all pixels.
         long batch = shape.get(0);
-        int groups = perImage ? Math.toIntExact(batch) : 1;
+        int groups = options.perImage ? Math.toIntExact(batch) : 1;
         long length = shape.size() / (groups * (long) numClasses);
         NDManager manager = probas.getManager();
         // C = 1 is the sigmoid mode: its one row is the foreground label 1.
@@ -70,36 +60,36 @@ public final class SoftmaxRows {
                 groupLabels.eq(classIds.reshape(1, numClasses, 1)).reshape(groups * numClasses, length);
 
         boolean[] present = null;
-        if (classes.isPresent()) {
+        if (options.classes.isPresent()) {
             NDArray counted =
                     valid == null
                             ? foreground
                             : foreground.reshape(groups, numClasses, length).logicalAnd(valid);
             present = counted.max(new int[] {-1}).toBooleanArray();
         }
-        RowWeights weights = RowWeights.classAverage(multiplicities, present, groups);
-        RowProblem problem =
-                takingPart(weights, probas, foreground, valid, perImage, groups, numClasses, length);
-        return new Rows(problem, weights);
+        int[] kept = new int[groups * numClasses];
+        double[] coefficients = classAverage(multiplicities, present, groups, kept);
+        return takingPart(
+                kept, coefficients, probas, foreground, valid, options.perImage, groups, numClasses, length);
     }
 
     /**
      * Checks types, devices and shapes (not label values), also for an empty batch.
      *
-     * @param predictions {@code [B, C, d1, ...]}
      * @param labels class ids
+     * @param predictions {@code [B, C, d1, ...]}
      * @param classAxis the class axis, negative counting from the end
      * @return the resolved class axis
      */
-    public static int checkShapes(NDArray predictions, NDArray labels, int classAxis) {
-        InputChecks.requireFloatAndSameDevice(predictions, labels, "predictions");
+    static int checkShapes(NDArray labels, NDArray predictions, int classAxis) {
+        SegmentationInputs.requireFloatAndSameDevice(labels, predictions, "predictions");
         Shape shape = predictions.getShape();
         if (shape.dimension() < 2) {
             throw new IllegalArgumentException(
                     "predictions must be [B, C, ...] with a batch and a class axis, got shape " + shape);
         }
-        int axis = InputChecks.resolveClassAxis(classAxis, shape);
-        InputChecks.requireLabelShape(shape, axis, labels);
+        int axis = SegmentationInputs.resolveClassAxis(classAxis, shape);
+        SegmentationInputs.requireLabelShape(shape, axis, labels);
         return axis;
     }
 
@@ -127,7 +117,7 @@ public final class SoftmaxRows {
         if (fromLogits) {
             probas = numClasses == 1 ? Activation.sigmoid(predictions) : predictions.softmax(axis);
         } else {
-            InputChecks.checkProbabilities(predictions);
+            SegmentationInputs.checkProbabilities(predictions);
             probas = predictions;
         }
         Shape shape = predictions.getShape();
@@ -139,11 +129,56 @@ public final class SoftmaxRows {
     }
 
     /**
-     * The rows that take part: their probabilities, ground truth and validity {@code [R, N]}, and
-     * the sort keys {@code −|fg − p|} (detached).
+     * Step 5's bookkeeping, decided before the sort: row {@code (g, c)} of {@code [groups ×
+     * classes]} has weight {@code w = m_c · [F_{g,c} > 0 if PRESENT]}, where {@code m_c} is how
+     * often class c is selected times its class weight and {@code F_{g,c}} its count of valid
+     * foreground pixels in group g, and
+     *
+     * <pre>
+     *   loss = (1 / groups) · Σ_g Σ_c w_{g,c} · L_{g,c} / Σ_c w_{g,c}    (a group whose Σ w = 0 adds 0)
+     * </pre>
+     *
+     * @param multiplicities {@code m_c}
+     * @param present whether each row has a valid foreground pixel, or {@code null} (ALL, a list)
+     * @param groups the number of groups (images with {@code perImage}, else 1)
+     * @param kept receives the indices of the rows of weight {@code > 0}, ascending; its length is
+     *     then the returned array's
+     * @return the coefficient of each kept row
      */
-    private static RowProblem takingPart(
-            RowWeights weights,
+    private static double[] classAverage(
+            double[] multiplicities, boolean[] present, int groups, int[] kept) {
+        int classes = multiplicities.length;
+        double[] weight = new double[groups * classes];
+        double[] coefficients = new double[weight.length];
+        int numKept = 0;
+        for (int g = 0; g < groups; g++) {
+            double norm = 0;
+            for (int c = 0; c < classes; c++) {
+                int r = g * classes + c;
+                weight[r] = present == null || present[r] ? multiplicities[c] : 0;
+                norm += weight[r];
+            }
+            for (int c = 0; c < classes; c++) {
+                int r = g * classes + c;
+                if (weight[r] > 0) {
+                    kept[numKept] = r;
+                    coefficients[numKept++] = weight[r] / (norm * groups);
+                }
+            }
+        }
+        if (numKept == 0) {
+            // Nothing selected: keep row 0 with coefficient 0, so the loss is 0 with a zero
+            // gradient that still reaches the predictions.
+            kept[0] = 0;
+            return new double[] {0};
+        }
+        return Arrays.copyOf(coefficients, numKept);
+    }
+
+    /** The rows that take part: their probabilities, ground truth and validity {@code [R, N]}. */
+    private static Rows takingPart(
+            int[] kept,
+            double[] coefficients,
             NDArray probas,
             NDArray foreground,
             NDArray valid,
@@ -152,15 +187,22 @@ public final class SoftmaxRows {
             int numClasses,
             long length) {
         NDManager manager = probas.getManager();
+        int numRows = coefficients.length;
         NDArray rowProbas;
         NDArray rowValid = null;
-        if (weights.allRows()) {
+        if (numRows == groups * numClasses) {
             rowProbas = perImage ? probas : probas.swapAxes(0, 1);
             if (valid != null) {
                 rowValid = valid.broadcast(groups, numClasses, length);
             }
         } else {
-            NDArray rows = HostArrays.longs(manager, weights.rows());
+            long[] rowIds = new long[numRows];
+            long[] rowGroups = new long[numRows];
+            for (int i = 0; i < numRows; i++) {
+                rowIds[i] = kept[i];
+                rowGroups[i] = kept[i] / numClasses;
+            }
+            NDArray rows = EngineQuirks.copyLongs(manager, rowIds);
             foreground = foreground.get(new NDIndex("{}", rows));
             if (perImage) {
                 rowProbas = probas.reshape(groups * numClasses, length).get(new NDIndex("{}", rows));
@@ -169,30 +211,15 @@ public final class SoftmaxRows {
             }
             if (valid != null) {
                 // The group (image) of each kept row.
-                NDArray rowGroups = HostArrays.longs(manager, groupsOf(weights.rows(), numClasses));
-                rowValid = valid.reshape(groups, length).get(new NDIndex("{}", rowGroups));
+                NDArray groupIds = EngineQuirks.copyLongs(manager, rowGroups);
+                rowValid = valid.reshape(groups, length).get(new NDIndex("{}", groupIds));
             }
         }
-        long numRows = foreground.getShape().get(0);
         rowProbas = rowProbas.reshape(numRows, length);
         if (rowValid != null) {
             rowValid = rowValid.reshape(numRows, length);
         }
-        NDArray keys =
-                Scratch.of(foreground.toType(rowProbas.getDataType(), true))
-                        .sub(rowProbas.stopGradient())
-                        .get()
-                        .abs();
-        keys = Scratch.of(keys).neg().get();
-        return new RowProblem(rowProbas, keys, foreground, rowValid, RowProblem.ErrorKind.ABSOLUTE);
-    }
-
-    private static long[] groupsOf(long[] rows, int numClasses) {
-        long[] groups = new long[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            groups[i] = rows[i] / numClasses;
-        }
-        return groups;
+        return new Rows(rowProbas, foreground, rowValid, Rows.Errors.ABSOLUTE, coefficients);
     }
 
     /** The permutation that moves {@code axis} to position 1 and keeps the others in order. */
@@ -207,12 +234,4 @@ public final class SoftmaxRows {
         }
         return order;
     }
-
-    /**
-     * Rows with their weights.
-     *
-     * @param problem the rows that take part
-     * @param weights which rows of {@code [groups × classes]} they are, and their coefficients
-     */
-    public record Rows(RowProblem problem, RowWeights weights) {}
 }

@@ -1,6 +1,6 @@
 package io.github.djllovasz.metric;
 
-import io.github.djllovasz.InputChecks;
+import io.github.djllovasz.SegmentationInputs;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -56,23 +56,23 @@ final class ConfusionCounter {
             throw new IllegalArgumentException(
                     "predictions of shape " + shape + " need a batch axis and a class axis");
         }
-        int axis = InputChecks.resolveClassAxis(classAxis, shape);
+        int axis = SegmentationInputs.resolveClassAxis(classAxis, shape);
         if (shape.get(axis) != numClasses) {
             throw new IllegalArgumentException(
                     "predictions of shape " + shape + " have " + shape.get(axis)
                             + " classes along axis " + axis + " but numClasses is " + numClasses);
         }
-        InputChecks.requireFloatAndSameDevice(predictions, labels, "predictions");
-        if (InputChecks.isEmptyBatch(predictions)) {
-            InputChecks.requireLabelShape(shape, axis, labels);
+        SegmentationInputs.requireFloatAndSameDevice(labels, predictions, "predictions");
+        if (SegmentationInputs.isEmptyBatch(predictions)) {
+            SegmentationInputs.requireLabelShape(shape, axis, labels);
             return new long[numClasses * numClasses]; // a device's empty chunk counts nothing
         }
         requireNonEmpty(shape);
         NDManager owner = predictions.getManager();
         try (NDManager scope = owner.newSubManager(predictions.getDevice())) {
             scope.tempAttachAll(predictions, labels);
-            NDArray truth = InputChecks.labelsForClassAxis(shape, axis, labels).flatten();
-            InputChecks.checkLabelRange(
+            NDArray truth = SegmentationInputs.labelsForClassAxis(shape, axis, labels).flatten();
+            SegmentationInputs.checkLabelRange(
                     truth, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
             NDArray predicted =
                     predictions.stopGradient().argMax(axis).toType(DataType.INT64, false).flatten();
@@ -122,8 +122,8 @@ final class ConfusionCounter {
         if (!labelShape.equals(shape)) {
             requireChannelFit(shape, labelShape, classAxis);
         }
-        InputChecks.requireFloatAndSameDevice(predictions, labels, "predictions");
-        if (InputChecks.isEmptyBatch(predictions)) {
+        SegmentationInputs.requireFloatAndSameDevice(labels, predictions, "predictions");
+        if (SegmentationInputs.isEmptyBatch(predictions)) {
             return new long[4]; // a device's empty chunk counts nothing
         }
         requireNonEmpty(shape);
@@ -131,12 +131,12 @@ final class ConfusionCounter {
         try (NDManager scope = owner.newSubManager(predictions.getDevice())) {
             scope.tempAttachAll(predictions, labels);
             // Same pixel order: dropping or keeping a size-1 axis does not reorder elements.
-            NDArray truth = InputChecks.integerLabels(labels).flatten();
-            InputChecks.checkLabelRange(
+            NDArray truth = SegmentationInputs.integerLabels(labels).flatten();
+            SegmentationInputs.checkLabelRange(
                     truth, ignoreIndex, 0, 1, "{0, 1} (binary: 0 background, 1 foreground)");
             NDArray scores = predictions.stopGradient();
             if (!fromLogits) {
-                InputChecks.checkProbabilities(scores);
+                SegmentationInputs.checkProbabilities(scores);
             }
             NDArray foreground = fromLogits ? scores.gt(0f) : scores.gt(0.5f);
             NDArray predicted = foreground.toType(DataType.INT64, false).flatten();
@@ -159,7 +159,7 @@ final class ConfusionCounter {
         boolean axisExists = axis >= 1 && axis < rank;
         if (axisExists
                 && shape.get(axis) == 1
-                && labelShape.equals(InputChecks.withoutAxis(shape, axis))) {
+                && labelShape.equals(SegmentationInputs.withoutAxis(shape, axis))) {
             return;
         }
         String expected;
@@ -171,7 +171,7 @@ final class ConfusionCounter {
                             + " (they have " + shape.get(axis) + ") and labels without it";
         } else {
             expected =
-                    shape + " or " + InputChecks.withoutAxis(shape, axis)
+                    shape + " or " + SegmentationInputs.withoutAxis(shape, axis)
                             + " (without the size-1 class axis " + axis + ")";
         }
         throw new IllegalArgumentException(

@@ -224,14 +224,6 @@ class SoftmaxPropertiesTest {
         assertEquals(first.loss, v, 1e-12);
     }
 
-    /** Float32 counts switch to float64 where float32 would stop being exact. */
-    @Test
-    void countTypeIsExactForLongRows() {
-        assertEquals(DataType.FLOAT32, io.github.djllovasz.LovaszKernel.countType(DataType.FLOAT32, (1L << 24) - 1));
-        assertEquals(DataType.FLOAT64, io.github.djllovasz.LovaszKernel.countType(DataType.FLOAT32, 1L << 24));
-        assertEquals(DataType.FLOAT64, io.github.djllovasz.LovaszKernel.countType(DataType.FLOAT64, 10));
-    }
-
     private double valueAt(LovaszSoftmaxLoss loss, double[] base, int i, double delta, Shape shape, NDArray labels) {
         double[] moved = base.clone();
         moved[i] += delta;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.github.djllovasz.LovaszHingeLoss;
 import io.github.djllovasz.LovaszMultilabelLoss;
 import io.github.djllovasz.LovaszSoftmaxLoss;
-import io.github.djllovasz.LovaszComposites;
+import io.github.djllovasz.LovaszLosses;
 import io.github.djllovasz.SegmentationBinaryCrossEntropyLoss;
 import io.github.djllovasz.SegmentationCrossEntropyLoss;
 import io.github.djllovasz.testutil.Grad;
@@ -63,10 +63,10 @@ class EmptyShardTest {
         assertZero(LovaszHingeLoss.builder().optPerImage(false).build(), new Shape(0, 1, 4, 4), ids);
         assertZero(LovaszMultilabelLoss.builder().build(), multiclass, multiclass);
         assertZero(LovaszMultilabelLoss.builder().optPerImage(true).optSigmoid(true).build(), multiclass, multiclass);
-        assertZero(SegmentationCrossEntropyLoss.of(255), multiclass, ids);
-        assertZero(SegmentationBinaryCrossEntropyLoss.of(255), ids, ids);
+        assertZero(SegmentationCrossEntropyLoss.builder().optIgnoreIndex(255).build(), multiclass, ids);
+        assertZero(SegmentationBinaryCrossEntropyLoss.builder().optIgnoreIndex(255).build(), ids, ids);
         LovaszSoftmaxLoss lovasz = LovaszSoftmaxLoss.builder().build();
-        assertZero(LovaszComposites.crossEntropyPlusLovasz(lovasz, 0.5), multiclass, ids);
-        assertZero(LovaszComposites.crossEntropyThenLovasz(lovasz, 2), multiclass, ids);
+        assertZero(LovaszLosses.crossEntropyPlusLovasz(lovasz, 0.5), multiclass, ids);
+        assertZero(LovaszLosses.crossEntropyThenLovasz(lovasz, 2), multiclass, ids);
     }
 }

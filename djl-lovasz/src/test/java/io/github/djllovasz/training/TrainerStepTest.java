@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.Model;
 import io.github.djllovasz.CountingSoftmaxLoss;
 import io.github.djllovasz.LovaszSoftmaxLoss;
-import io.github.djllovasz.LovaszComposites;
+import io.github.djllovasz.LovaszLosses;
 import io.github.djllovasz.SegmentationCrossEntropyLoss;
 import io.github.djllovasz.WeightedLoss;
 import ai.djl.ndarray.NDArray;
@@ -97,7 +97,7 @@ class TrainerStepTest {
     @Test
     void compositeIsEvaluatedOncePerStepPerTerm() throws Exception {
         CountingSoftmaxLoss lovasz = CountingSoftmaxLoss.of(LovaszSoftmaxLoss.builder());
-        SimpleCompositeLoss composite = LovaszComposites.crossEntropyPlusLovasz(lovasz, 0.5);
+        SimpleCompositeLoss composite = LovaszLosses.crossEntropyPlusLovasz(lovasz, 0.5);
         train(composite);
         assertEquals(STEPS, lovasz.computations(), "the Lovász term once per step");
 
@@ -106,7 +106,7 @@ class TrainerStepTest {
         CountingSoftmaxLoss lovasz2 = CountingSoftmaxLoss.of(LovaszSoftmaxLoss.builder());
         CountingCrossEntropy ce = new CountingCrossEntropy();
         SimpleCompositeLoss byHand =
-                new SimpleCompositeLoss("sum").addLoss(ce).addLoss(new WeightedLoss(lovasz2, 0.5));
+                new SimpleCompositeLoss("sum").addLoss(ce).addLoss(WeightedLoss.builder().setLoss(lovasz2).setWeight(0.5).build());
         double logged = train(byHand);
         assertEquals(STEPS, ce.computations.size());
         assertEquals(STEPS, lovasz2.computations());
@@ -116,7 +116,7 @@ class TrainerStepTest {
     @Test
     void epochSwitchIsEvaluatedOncePerStep() throws Exception {
         CountingSoftmaxLoss lovasz = CountingSoftmaxLoss.of(LovaszSoftmaxLoss.builder());
-        double logged = train(LovaszComposites.crossEntropyThenLovasz(lovasz, 0));
+        double logged = train(LovaszLosses.crossEntropyThenLovasz(lovasz, 0));
         assertEquals(STEPS, lovasz.computations());
         assertEquals(mean(lovasz.values()), logged, 1e-6);
     }
@@ -149,7 +149,7 @@ class TrainerStepTest {
         final List<Double> computations = new CopyOnWriteArrayList<>();
 
         CountingCrossEntropy() {
-            super("CE", null, 1);
+            super(SegmentationCrossEntropyLoss.builder());
         }
 
         @Override

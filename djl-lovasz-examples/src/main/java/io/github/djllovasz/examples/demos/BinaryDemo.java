@@ -88,7 +88,7 @@ public final class BinaryDemo {
                     .optIgnoreIndex(VOID).build(), false, x, y, steps, 13.25, out));
             runs.add(train("Lovász-sigmoid", LovaszSoftmaxLoss.builder().optClasses(1)
                     .optIgnoreIndex(VOID).build(), true, x, y, steps, 13.33, out));
-            runs.add(train("binary cross-entropy", SegmentationBinaryCrossEntropyLoss.of(VOID),
+            runs.add(train("binary cross-entropy", SegmentationBinaryCrossEntropyLoss.builder().optIgnoreIndex(VOID).build(),
                     false, x, y, steps, 9.34, out));
             out.println();
             out.println("| run | final b | image-IoU (%) | pooled IoU (%) | original (%) | time |");

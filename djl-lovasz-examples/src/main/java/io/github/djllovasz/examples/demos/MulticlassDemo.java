@@ -81,13 +81,13 @@ public final class MulticlassDemo {
             NDArray y = manager.create(labels, new Shape(IMAGES, SIZE, SIZE));
             out.printf(Locale.ROOT, "multiclass demo: %d images %dx%d, %d classes + void (%.1f %%"
                     + " of pixels)%n", IMAGES, SIZE, SIZE, CLASSES, 100 * voidFraction(labels));
-            Run start = train("start", SegmentationCrossEntropyLoss.of(VOID), x, y, 0, weight, bias,
+            Run start = train("start", SegmentationCrossEntropyLoss.builder().optIgnoreIndex(VOID).build(), x, y, 0, weight, bias,
                     19.81, out);
             List<Run> runs = new ArrayList<>();
             runs.add(train("Lovász-Softmax", LovaszSoftmaxLoss.builder()
                     .optClasses(ClassSelection.PRESENT).optPerImage(false).optIgnoreIndex(VOID).build(),
                     x, y, steps, weight, bias, 54.77, out));
-            runs.add(train("cross-entropy", SegmentationCrossEntropyLoss.of(VOID),
+            runs.add(train("cross-entropy", SegmentationCrossEntropyLoss.builder().optIgnoreIndex(VOID).build(),
                     x, y, steps, weight, bias, 52.85, out));
             out.println();
             out.println("| run | IoU class 0 | IoU class 1 | IoU class 2 | mIoU (%) |"

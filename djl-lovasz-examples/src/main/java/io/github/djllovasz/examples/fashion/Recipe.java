@@ -2,7 +2,7 @@ package io.github.djllovasz.examples.fashion;
 
 import io.github.djllovasz.LovaszSoftmaxLoss;
 import io.github.djllovasz.EpochSwitchLoss;
-import io.github.djllovasz.LovaszComposites;
+import io.github.djllovasz.LovaszLosses;
 import io.github.djllovasz.SegmentationCrossEntropyLoss;
 import ai.djl.training.loss.Loss;
 
@@ -68,13 +68,13 @@ public enum Recipe {
         LovaszSoftmaxLoss lovasz = LovaszSoftmaxLoss.builder().build();
         switch (this) {
             case CROSS_ENTROPY:
-                return SegmentationCrossEntropyLoss.of(null);
+                return SegmentationCrossEntropyLoss.builder().build();
             case LOVASZ:
                 return lovasz;
             case CE_THEN_LOVASZ:
-                return LovaszComposites.crossEntropyThenLovasz(lovasz, Math.max(0, epochs - fineTuneEpochs));
+                return LovaszLosses.crossEntropyThenLovasz(lovasz, Math.max(0, epochs - fineTuneEpochs));
             case CE_PLUS_LOVASZ:
-                return LovaszComposites.crossEntropyPlusLovasz(lovasz, lambda);
+                return LovaszLosses.crossEntropyPlusLovasz(lovasz, lambda);
             default:
                 throw new AssertionError(this);
         }

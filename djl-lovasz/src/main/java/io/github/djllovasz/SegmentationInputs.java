@@ -5,20 +5,22 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Step 1 of the pipeline: input validation with messages that name the offending shape or value.
+ * The input checks that every loss and metric of this library applies, with messages that name
+ * the offending shape or value. Public so that a segmentation loss of your own can reject bad
+ * input in the same words; each check returns or throws {@link IllegalArgumentException}.
  */
-public final class InputChecks {
+public final class SegmentationInputs {
 
-    private InputChecks() {}
+    private SegmentationInputs() {}
 
     /**
      * Requires a floating-point prediction tensor on the labels' device.
      *
-     * @param predictions the predictions
      * @param labels the labels
+     * @param predictions the predictions
      * @param what the name of the predictions in messages ("logits", "predictions")
      */
-    public static void requireFloatAndSameDevice(NDArray predictions, NDArray labels, String what) {
+    public static void requireFloatAndSameDevice(NDArray labels, NDArray predictions, String what) {
         DataType type = predictions.getDataType();
         if (!type.isFloating()) {
             throw new IllegalArgumentException(
@@ -231,12 +233,12 @@ public final class InputChecks {
      * batch: logits and labels {@code [B, d1, ...]} of the same shape, or equal once a size-1 axis
      * 1 is dropped from either.
      *
-     * @param logits the logits
      * @param labels 0/1 labels
+     * @param logits the logits
      * @param what the name of the logits in messages
      */
-    public static void requireBinaryShapes(NDArray logits, NDArray labels, String what) {
-        requireFloatAndSameDevice(logits, labels, what);
+    public static void requireBinaryShapes(NDArray labels, NDArray logits, String what) {
+        requireFloatAndSameDevice(labels, logits, what);
         Shape shape = logits.getShape();
         Shape labelShape = labels.getShape();
         if (shape.dimension() < 1 || !binaryShapesMatch(shape, labelShape)) {
@@ -258,10 +260,10 @@ public final class InputChecks {
             return true;
         }
         if (a.dimension() == b.dimension() + 1 && a.dimension() >= 2 && a.get(1) == 1) {
-            return InputChecks.withoutAxis(a, 1).equals(b);
+            return withoutAxis(a, 1).equals(b);
         }
         if (b.dimension() == a.dimension() + 1 && b.dimension() >= 2 && b.get(1) == 1) {
-            return InputChecks.withoutAxis(b, 1).equals(a);
+            return withoutAxis(b, 1).equals(a);
         }
         return false;
     }

@@ -1,0 +1,87 @@
+package io.github.djllovasz;
+
+import ai.djl.training.loss.SimpleCompositeLoss;
+
+/**
+ * Factories for the library's losses with their defaults, in the spirit of DJL's {@code
+ * Loss.softmaxCrossEntropyLoss()}, and for the recipes that combine the Lovász loss with
+ * cross-entropy (the original's README and PaddleSeg recommend both: a sum, or cross-entropy
+ * first and Lovász fine-tuning). For other settings use each loss's builder.
+ *
+ * <pre>{@code
+ * Loss loss = LovaszLosses.lovaszSoftmax();                        // LovaszSoftmaxLoss.builder().build()
+ * Loss sum = LovaszLosses.crossEntropyPlusLovasz(
+ *         LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build(), 0.5);
+ * }</pre>
+ */
+public final class LovaszLosses {
+
+    private LovaszLosses() {}
+
+    /** @return Lovász-Softmax with the original's defaults ({@link LovaszSoftmaxLoss#builder()}) */
+    public static LovaszSoftmaxLoss lovaszSoftmax() {
+        return LovaszSoftmaxLoss.builder().build();
+    }
+
+    /** @return the Lovász hinge with the original's defaults ({@link LovaszHingeLoss#builder()}) */
+    public static LovaszHingeLoss lovaszHinge() {
+        return LovaszHingeLoss.builder().build();
+    }
+
+    /** @return the multilabel Lovász hinge, pooled ({@link LovaszMultilabelLoss#builder()}) */
+    public static LovaszMultilabelLoss lovaszMultilabel() {
+        return LovaszMultilabelLoss.builder().build();
+    }
+
+    /** @return softmax cross-entropy without ignore index ({@link SegmentationCrossEntropyLoss}) */
+    public static SegmentationCrossEntropyLoss segmentationCrossEntropy() {
+        return SegmentationCrossEntropyLoss.builder().build();
+    }
+
+    /** @return binary cross-entropy from logits ({@link SegmentationBinaryCrossEntropyLoss}) */
+    public static SegmentationBinaryCrossEntropyLoss segmentationBinaryCrossEntropy() {
+        return SegmentationBinaryCrossEntropyLoss.builder().build();
+    }
+
+    /**
+     * {@code CE + λ·Lovász} as a DJL {@link SimpleCompositeLoss} named
+     * "CrossEntropyPlusLovaszLoss"; the cross-entropy ignores the same label and uses the same
+     * class axis as the Lovász loss. Each term is evaluated once per training step.
+     *
+     * @param lovasz the Lovász-Softmax loss
+     * @param lambda the weight λ of the Lovász term, finite
+     * @return the composite loss
+     */
+    public static SimpleCompositeLoss crossEntropyPlusLovasz(LovaszSoftmaxLoss lovasz, double lambda) {
+        return new SimpleCompositeLoss("CrossEntropyPlusLovaszLoss")
+                .addLoss(crossEntropyLike(lovasz))
+                .addLoss(WeightedLoss.builder().setLoss(lovasz).setWeight(lambda).build());
+    }
+
+    /**
+     * Cross-entropy until {@code switchEpoch}, then the Lovász loss, named
+     * "CrossEntropyThenLovaszLoss"; register {@link EpochSwitchLoss#listener()} with the trainer.
+     *
+     * @param lovasz the Lovász-Softmax loss (its ignore index and class axis are shared)
+     * @param switchEpoch the first epoch (0-based) trained with the Lovász loss; 0 means Lovász
+     *     throughout
+     * @return the switching loss
+     */
+    public static EpochSwitchLoss crossEntropyThenLovasz(LovaszSoftmaxLoss lovasz, int switchEpoch) {
+        if (switchEpoch < 0) {
+            throw new IllegalArgumentException("switchEpoch must be >= 0, got " + switchEpoch);
+        }
+        EpochSwitchLoss.Builder builder = EpochSwitchLoss.builder().optName("CrossEntropyThenLovaszLoss");
+        if (switchEpoch > 0) {
+            builder.addPhase(0, crossEntropyLike(lovasz));
+        }
+        return builder.addPhase(switchEpoch, lovasz).build();
+    }
+
+    private static SegmentationCrossEntropyLoss crossEntropyLike(LovaszSoftmaxLoss lovasz) {
+        return SegmentationCrossEntropyLoss.builder()
+                .optIgnoreIndex(lovasz.getIgnoreIndex())
+                .optClassAxis(lovasz.getClassAxis())
+                .build();
+    }
+}
