@@ -108,6 +108,7 @@ public final class ClassSelection {
         return weights;
     }
 
+    /** {@inheritDoc} */
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof ClassSelection)) {
@@ -117,11 +118,13 @@ public final class ClassSelection {
         return mode == that.mode && Arrays.equals(ids, that.ids);
     }
 
+    /** {@inheritDoc} */
     @Override
     public int hashCode() {
         return 31 * mode.hashCode() + Arrays.hashCode(ids);
     }
 
+    /** {@inheritDoc} */
     @Override
     public String toString() {
         switch (mode) {

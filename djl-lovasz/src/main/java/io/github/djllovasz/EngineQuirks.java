@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything that differs between DJL's engines, in one place.
@@ -96,40 +97,24 @@ final class EngineQuirks {
             this.inPlace = inPlace;
         }
 
-        Scratch add(NDArray other) {
-            value = inPlace ? value.addi(other) : value.add(other);
+        private Scratch update(UnaryOperator<NDArray> inPlaceOp, UnaryOperator<NDArray> freshOp) {
+            value = inPlace ? inPlaceOp.apply(value) : freshOp.apply(value);
             return this;
         }
 
-        Scratch add(Number other) {
-            value = inPlace ? value.addi(other) : value.add(other);
-            return this;
-        }
+        Scratch add(NDArray other) { return update(v -> v.addi(other), v -> v.add(other)); }
 
-        Scratch sub(NDArray other) {
-            value = inPlace ? value.subi(other) : value.sub(other);
-            return this;
-        }
+        Scratch add(Number other) { return update(v -> v.addi(other), v -> v.add(other)); }
 
-        Scratch sub(Number other) {
-            value = inPlace ? value.subi(other) : value.sub(other);
-            return this;
-        }
+        Scratch sub(NDArray other) { return update(v -> v.subi(other), v -> v.sub(other)); }
 
-        Scratch mul(NDArray other) {
-            value = inPlace ? value.muli(other) : value.mul(other);
-            return this;
-        }
+        Scratch sub(Number other) { return update(v -> v.subi(other), v -> v.sub(other)); }
 
-        Scratch mul(Number other) {
-            value = inPlace ? value.muli(other) : value.mul(other);
-            return this;
-        }
+        Scratch mul(NDArray other) { return update(v -> v.muli(other), v -> v.mul(other)); }
 
-        Scratch neg() {
-            value = inPlace ? value.negi() : value.neg();
-            return this;
-        }
+        Scratch mul(Number other) { return update(v -> v.muli(other), v -> v.mul(other)); }
+
+        Scratch neg() { return update(NDArray::negi, NDArray::neg); }
 
         /** @return the current value */
         NDArray get() {

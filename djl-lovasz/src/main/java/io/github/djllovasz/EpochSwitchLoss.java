@@ -17,7 +17,7 @@ import java.util.Objects;
  * is two phases ({@link LovaszLosses#crossEntropyThenLovasz}).
  *
  * <pre>
- *   loss(epoch) = L_k  for  start_k ≤ epoch < start_{k+1}     (start_0 = 0, epochs 0-based)
+ *   loss(epoch) = L_k  for  start_k ≤ epoch &lt; start_{k+1}     (start_0 = 0, epochs 0-based)
  * </pre>
  *
  * <p>Register {@link #listener()} with the trainer so that the loss sees epochs: it sets the

@@ -2,7 +2,6 @@ package io.github.djllovasz;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import java.util.Objects;
 
 /**
  * The Lovász hinge loss (Berman et al., CVPR 2018) for binary segmentation: a convex surrogate of
@@ -27,9 +26,7 @@ import java.util.Objects;
  * <p>An empty batch (B = 0, a device's empty chunk) gives 0 with a zero gradient. In DJL's
  * training loop the loss is computed once per step and chunk ({@link EvaluateOnceLoss}).
  */
-public class LovaszHingeLoss extends EvaluateOnceLoss {
-
-    private final LovaszOptions options;
+public class LovaszHingeLoss extends LovaszLoss {
 
     /**
      * Creates the loss from a builder.
@@ -37,8 +34,7 @@ public class LovaszHingeLoss extends EvaluateOnceLoss {
      * @param builder the settings
      */
     protected LovaszHingeLoss(Builder builder) {
-        super(builder.name);
-        this.options = builder.options.copy();
+        super(builder);
     }
 
     /** @return a builder with the original's defaults (per image, no ignore) */
@@ -59,61 +55,22 @@ public class LovaszHingeLoss extends EvaluateOnceLoss {
         return LovaszKernel.hinge(labels.singletonOrThrow(), predictions.singletonOrThrow(), options);
     }
 
-    /** @return whether the loss is averaged per image */
-    public boolean isPerImage() {
-        return options.perImage;
-    }
-
-    /** @return the ignored label, or {@code null} */
-    public Integer getIgnoreIndex() {
-        return options.ignoreIndex;
-    }
-
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return getName() + "{perImage=" + options.perImage + ", ignoreIndex=" + options.ignoreIndex + "}";
+        return getName() + "{perImage=" + isPerImage() + ", ignoreIndex=" + getIgnoreIndex() + "}";
     }
 
-    /** Builds a {@link LovaszHingeLoss}; every setting is optional. */
-    public static final class Builder {
-        private String name = "LovaszHingeLoss";
-        private final LovaszOptions options = new LovaszOptions();
+    /** Builds a {@link LovaszHingeLoss}; every setting is optional (per image by default). */
+    public static final class Builder extends LossBuilder.LovaszSettings<Builder> {
 
         Builder() {
-            options.perImage = true;
+            super("LovaszHingeLoss", true);
         }
 
-        /**
-         * Sets the name shown in training logs (default "LovaszHingeLoss").
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
-        /**
-         * Computes the loss per image and averages over images (default true, as the original).
-         *
-         * @param perImage whether to average per image
-         * @return this builder
-         */
-        public Builder optPerImage(boolean perImage) {
-            options.perImage = perImage;
-            return this;
-        }
-
-        /**
-         * Ignores pixels with this label (default: none); it may be 0 or 1.
-         *
-         * @param ignoreIndex the label to ignore
-         * @return this builder
-         */
-        public Builder optIgnoreIndex(int ignoreIndex) {
-            options.ignoreIndex = ignoreIndex;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 

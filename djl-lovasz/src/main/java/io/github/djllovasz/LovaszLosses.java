@@ -79,9 +79,11 @@ public final class LovaszLosses {
     }
 
     private static SegmentationCrossEntropyLoss crossEntropyLike(LovaszSoftmaxLoss lovasz) {
-        return SegmentationCrossEntropyLoss.builder()
-                .optIgnoreIndex(lovasz.getIgnoreIndex())
-                .optClassAxis(lovasz.getClassAxis())
-                .build();
+        SegmentationCrossEntropyLoss.Builder builder =
+                SegmentationCrossEntropyLoss.builder().optClassAxis(lovasz.getClassAxis());
+        if (lovasz.getIgnoreIndex() != null) {
+            builder.optIgnoreIndex(lovasz.getIgnoreIndex());
+        }
+        return builder.build();
     }
 }

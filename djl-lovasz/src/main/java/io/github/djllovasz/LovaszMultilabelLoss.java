@@ -3,7 +3,6 @@ package io.github.djllovasz;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import java.util.Objects;
 
 /**
  * Multilabel segmentation: C independent binary channels, each scored by its own Lovász hinge (or
@@ -22,9 +21,8 @@ import java.util.Objects;
  * <p>An empty batch (B = 0, a device's empty chunk) gives 0 with a zero gradient. In DJL's
  * training loop the loss is computed once per step and chunk ({@link EvaluateOnceLoss}).
  */
-public class LovaszMultilabelLoss extends EvaluateOnceLoss {
+public class LovaszMultilabelLoss extends LovaszLoss {
 
-    private final LovaszOptions options;
     private final boolean sigmoid;
 
     /**
@@ -33,8 +31,7 @@ public class LovaszMultilabelLoss extends EvaluateOnceLoss {
      * @param builder the settings
      */
     protected LovaszMultilabelLoss(Builder builder) {
-        super(builder.name);
-        this.options = builder.options.copy();
+        super(builder);
         this.sigmoid = builder.sigmoid;
     }
 
@@ -92,16 +89,6 @@ public class LovaszMultilabelLoss extends EvaluateOnceLoss {
                 targets);
     }
 
-    /** @return whether each channel is averaged per image */
-    public boolean isPerImage() {
-        return options.perImage;
-    }
-
-    /** @return the ignored label, or {@code null} */
-    public Integer getIgnoreIndex() {
-        return options.ignoreIndex;
-    }
-
     /** @return whether channels use Lovász-sigmoid instead of the Lovász hinge */
     public boolean isSigmoid() {
         return sigmoid;
@@ -110,48 +97,21 @@ public class LovaszMultilabelLoss extends EvaluateOnceLoss {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return getName() + "{perImage=" + options.perImage + ", ignoreIndex=" + options.ignoreIndex
+        return getName() + "{perImage=" + isPerImage() + ", ignoreIndex=" + getIgnoreIndex()
                 + ", sigmoid=" + sigmoid + "}";
     }
 
-    /** Builds a {@link LovaszMultilabelLoss}; every setting is optional. */
-    public static final class Builder {
-        private String name = "LovaszMultilabelLoss";
-        private final LovaszOptions options = new LovaszOptions();
+    /** Builds a {@link LovaszMultilabelLoss}; every setting is optional (pooled by default). */
+    public static final class Builder extends LossBuilder.LovaszSettings<Builder> {
         private boolean sigmoid;
 
-        Builder() {}
-
-        /**
-         * Sets the name shown in training logs (default "LovaszMultilabelLoss").
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = Objects.requireNonNull(name, "name");
-            return this;
+        Builder() {
+            super("LovaszMultilabelLoss", false);
         }
 
-        /**
-         * Scores each channel per image and averages over images (default false: pooled).
-         *
-         * @param perImage whether to average per image
-         * @return this builder
-         */
-        public Builder optPerImage(boolean perImage) {
-            options.perImage = perImage;
-            return this;
-        }
-
-        /**
-         * Ignores pixels with this label (default: none).
-         *
-         * @param ignoreIndex the label to ignore
-         * @return this builder
-         */
-        public Builder optIgnoreIndex(int ignoreIndex) {
-            options.ignoreIndex = ignoreIndex;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 

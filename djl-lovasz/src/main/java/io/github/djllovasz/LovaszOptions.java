@@ -33,6 +33,7 @@ final class LovaszOptions {
         return copy;
     }
 
+    /** {@inheritDoc} */
     @Override
     public String toString() {
         return "classes=" + classes + ", perImage=" + perImage + ", ignoreIndex=" + ignoreIndex

@@ -47,18 +47,15 @@ import java.util.Objects;
  * TrainingConfig config = new DefaultTrainingConfig(loss);
  * }</pre>
  */
-public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
-
-    private final LovaszOptions options;
+public class LovaszSoftmaxLoss extends LovaszLoss {
 
     /**
-     * Creates the loss from a builder (subclasses, e.g. to count evaluations, call this too).
+     * Creates the loss from a builder (a subclass, e.g. one that counts evaluations, calls this).
      *
      * @param builder the settings
      */
     protected LovaszSoftmaxLoss(Builder builder) {
-        super(builder.name);
-        this.options = builder.options.copy();
+        super(builder);
     }
 
     /** @return a builder with the original's defaults (PRESENT, not per image, no ignore, logits) */
@@ -85,16 +82,6 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
         return options.classes;
     }
 
-    /** @return whether the loss is averaged per image */
-    public boolean isPerImage() {
-        return options.perImage;
-    }
-
-    /** @return the ignored label, or {@code null} */
-    public Integer getIgnoreIndex() {
-        return options.ignoreIndex;
-    }
-
     /** @return whether predictions are logits (false: probabilities) */
     public boolean isFromLogits() {
         return options.fromLogits;
@@ -117,20 +104,15 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
     }
 
     /** Builds a {@link LovaszSoftmaxLoss}; every setting is optional. */
-    public static final class Builder {
-        private String name = "LovaszSoftmaxLoss";
-        private final LovaszOptions options = new LovaszOptions();
+    public static final class Builder extends LossBuilder.LovaszSettings<Builder> {
 
-        Builder() {}
+        Builder() {
+            super("LovaszSoftmaxLoss", false);
+        }
 
-        /**
-         * Sets the name shown in training logs (default "LovaszSoftmaxLoss").
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -156,28 +138,6 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
         }
 
         /**
-         * Computes the loss per image and averages over images (default false).
-         *
-         * @param perImage whether to average per image
-         * @return this builder
-         */
-        public Builder optPerImage(boolean perImage) {
-            options.perImage = perImage;
-            return this;
-        }
-
-        /**
-         * Ignores pixels with this label (default: none). It may equal a real class id.
-         *
-         * @param ignoreIndex the label to ignore
-         * @return this builder
-         */
-        public Builder optIgnoreIndex(int ignoreIndex) {
-            options.ignoreIndex = ignoreIndex;
-            return this;
-        }
-
-        /**
          * Whether predictions are logits (default true: softmax over the class axis inside, or
          * sigmoid for C = 1) or probabilities (false: the original's input, checked to lie in
          * [0, 1]; unlike DJL's {@code fromLogit = false}, which means log-probabilities).
@@ -197,10 +157,7 @@ public class LovaszSoftmaxLoss extends EvaluateOnceLoss {
          * @return this builder
          */
         public Builder optClassAxis(int classAxis) {
-            if (classAxis == 0) {
-                throw new IllegalArgumentException("class axis 0 is the batch axis");
-            }
-            options.classAxis = classAxis;
+            options.classAxis = SegmentationInputs.requireNotBatchAxis(classAxis);
             return this;
         }
 

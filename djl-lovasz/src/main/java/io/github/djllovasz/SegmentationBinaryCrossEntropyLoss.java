@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.Objects;
 
 /**
  * Binary cross-entropy from logits for segmentation with an ignore index, the partner of the
@@ -95,31 +94,15 @@ public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
     }
 
     /** Builds a {@link SegmentationBinaryCrossEntropyLoss}; every setting is optional. */
-    public static final class Builder {
-        private String name = "SegmentationBinaryCrossEntropyLoss";
-        private Integer ignoreIndex;
+    public static final class Builder extends LossBuilder<Builder> {
 
-        Builder() {}
-
-        /**
-         * Sets the name shown in training logs (default "SegmentationBinaryCrossEntropyLoss").
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = Objects.requireNonNull(name, "name");
-            return this;
+        Builder() {
+            super("SegmentationBinaryCrossEntropyLoss");
         }
 
-        /**
-         * Ignores pixels with this label (default: none).
-         *
-         * @param ignoreIndex the label to ignore, or {@code null} for none
-         * @return this builder
-         */
-        public Builder optIgnoreIndex(Integer ignoreIndex) {
-            this.ignoreIndex = ignoreIndex;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.Objects;
 
 /**
  * Softmax cross-entropy for segmentation with an ignore index, the partner of the Lovász losses
@@ -113,32 +112,16 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
     }
 
     /** Builds a {@link SegmentationCrossEntropyLoss}; every setting is optional. */
-    public static final class Builder {
-        private String name = "SegmentationCrossEntropyLoss";
-        private Integer ignoreIndex;
+    public static final class Builder extends LossBuilder<Builder> {
         private int classAxis = 1;
 
-        Builder() {}
-
-        /**
-         * Sets the name shown in training logs (default "SegmentationCrossEntropyLoss").
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = Objects.requireNonNull(name, "name");
-            return this;
+        Builder() {
+            super("SegmentationCrossEntropyLoss");
         }
 
-        /**
-         * Ignores pixels with this label (default: none).
-         *
-         * @param ignoreIndex the label to ignore, or {@code null} for none
-         * @return this builder
-         */
-        public Builder optIgnoreIndex(Integer ignoreIndex) {
-            this.ignoreIndex = ignoreIndex;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -149,10 +132,7 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
          * @return this builder
          */
         public Builder optClassAxis(int classAxis) {
-            if (classAxis == 0) {
-                throw new IllegalArgumentException("class axis 0 is the batch axis");
-            }
-            this.classAxis = classAxis;
+            this.classAxis = SegmentationInputs.requireNotBatchAxis(classAxis);
             return this;
         }
 

@@ -75,6 +75,20 @@ public final class SegmentationInputs {
     }
 
     /**
+     * Rejects the batch axis as a class axis (before the rank is known).
+     *
+     * @param classAxis the class axis, negative counting from the end
+     * @return {@code classAxis}
+     * @throws IllegalArgumentException for axis 0
+     */
+    public static int requireNotBatchAxis(int classAxis) {
+        if (classAxis == 0) {
+            throw new IllegalArgumentException("class axis 0 is the batch axis");
+        }
+        return classAxis;
+    }
+
+    /**
      * Resolves a possibly negative axis.
      *
      * @param axis the axis, negative counting from the end

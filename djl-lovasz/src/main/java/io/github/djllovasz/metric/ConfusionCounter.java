@@ -26,6 +26,11 @@ final class ConfusionCounter {
 
     private ConfusionCounter() {}
 
+    /** The type whose sums of 0/1 over {@code pixels} values are exact. */
+    private static DataType exactType(long pixels) {
+        return pixels < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
+    }
+
     /**
      * Counts a batch.
      *
@@ -39,8 +44,7 @@ final class ConfusionCounter {
     static long[] count(
             NDArray predictions, NDArray labels, int numClasses, int classAxis, Integer ignoreIndex) {
         long pixels = predictions.getShape().size() / Math.max(1, numClasses);
-        DataType type = pixels < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
-        return count(predictions, labels, numClasses, classAxis, ignoreIndex, type);
+        return count(predictions, labels, numClasses, classAxis, ignoreIndex, exactType(pixels));
     }
 
     /** {@link #count(NDArray, NDArray, int, int, Integer)} accumulating in {@code type}. */
@@ -100,9 +104,8 @@ final class ConfusionCounter {
             int classAxis,
             Integer ignoreIndex,
             boolean fromLogits) {
-        long pixels = predictions.getShape().size();
-        DataType type = pixels < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
-        return countBinary(predictions, labels, classAxis, ignoreIndex, fromLogits, type);
+        return countBinary(
+                predictions, labels, classAxis, ignoreIndex, fromLogits, exactType(predictions.size()));
     }
 
     /** {@link #countBinary(NDArray, NDArray, int, Integer, boolean)} accumulating in {@code type}. */

@@ -187,6 +187,7 @@ public final class ConfusionMatrix {
         return present > 0 ? sum / present : Double.NaN;
     }
 
+    /** {@inheritDoc} */
     @Override
     public synchronized String toString() {
         return "ConfusionMatrix" + Arrays.deepToString(toArray());

@@ -281,6 +281,7 @@ public class MeanIoU extends Evaluator {
         return classAxis;
     }
 
+    /** {@inheritDoc} */
     @Override
     public String toString() {
         return getName() + "{numClasses=" + numClasses + ", ignoreIndex=" + ignoreIndex

@@ -1,0 +1,7 @@
+/**
+ * The main job: Fashion-MNIST scenes segmented by a small fully-convolutional network, trained
+ * four ways (cross-entropy, Lovász-Softmax, CE then Lovász, CE + λ·Lovász) with the library's
+ * losses and measured with its {@code MeanIoU}: {@link
+ * io.github.djllovasz.examples.fashion.FashionSegmentation}.
+ */
+package io.github.djllovasz.examples.fashion;
