@@ -130,18 +130,19 @@ final class LovaszKernel {
         // Step 5. L_r = Σ_k w_k·f(e_(k)) = Σ_k (w_k·a_k)·v_(k) + Σ_k w_k·b_k: the same errors,
         // now in the sorted order; for the hinge, a and b are 0 where e ≤ 0 (relu).
         NDArray g = sortedForeground.toType(countType, true);
-        NDArray slope = EngineQuirks.scratch(g.duplicate()).mul(-2).add(1).get(); // a = 1 − 2g
-        NDArray offset;
+        NDArray constant;
+        NDArray slope;
         if (rows.errors == Rows.Errors.ABSOLUTE) {
-            offset = g; // b = g
+            constant = rowDot(weights, g); // b = g
+            slope = EngineQuirks.scratch(g).mul(-2).add(1).get(); // a = 1 − 2g, in g's buffer
         } else {
+            slope = EngineQuirks.scratch(g).mul(-2).add(1).get();
             NDArray v = sortedValues.stopGradient();
             NDArray e = slope.mul(v.getDataType() == countType ? v : v.toType(countType, false)).add(1);
             NDArray active = e.gt(0).toType(countType, false);
+            constant = rowDot(weights, active); // b = 1 where active
             slope = EngineQuirks.scratch(slope).mul(active).get();
-            offset = active; // b = 1 where active
         }
-        NDArray constant = rowDot(weights, offset);
         NDArray gradient = EngineQuirks.scratch(weights).mul(slope).get();
         if (countType != valueType) {
             gradient = gradient.toType(valueType, false);
@@ -208,14 +209,22 @@ final class LovaszKernel {
         NDArray foreground = f.get(new NDIndex(":, " + (length - 1) + ":")).duplicate(); // |F|
         NDArray n = v == null ? positions(manager, length, countType) : v.cumSum(1);
         NDArray union = EngineQuirks.scratch(f).neg().add(foreground).add(n).get(); // |F| + n − f
-        NDArray jaccard = n.div(union.maximum(1));
-        NDArray previousCount = v == null ? n.sub(1) : n.sub(v);
-        NDArray previousUnion =
-                (v == null
-                                ? EngineQuirks.scratch(g).add(union).sub(1)
-                                : EngineQuirks.scratch(g).add(union).sub(v))
-                        .get()
-                        .maximum(1);
+        NDArray previousCount;
+        NDArray previousUnion;
+        if (v == null) {
+            // n_k = k ≥ 1, so union_k ≥ 1. union_{k−1} is 0 only at k = 1 of a row without
+            // foreground, where n_0 = 0 too: a divisor of 1 there keeps J_0 = 0 (the indicator
+            // is one small [N] row, broadcast).
+            previousCount = n.sub(1);
+            NDArray first = previousCount.eq(0).toType(countType, false);
+            previousUnion = EngineQuirks.scratch(g).add(union).sub(1).add(first).get();
+        } else {
+            previousUnion = EngineQuirks.scratch(g).add(union).sub(v).get().maximum(1);
+            previousCount = EngineQuirks.scratch(v).neg().add(n).get(); // n − v, in v's buffer
+            // union = 0 only while n = 0 (nothing counted yet), where J = 0: any divisor ≥ 1 will do.
+            union = union.maximum(1);
+        }
+        NDArray jaccard = n.div(union);
         return EngineQuirks.scratch(jaccard).sub(previousCount.div(previousUnion)).get();
     }
 
