@@ -1,442 +1,384 @@
 package io.github.djllovasz.benchmarks;
 
 import ai.djl.engine.Engine;
-import java.io.IOException;
+import java.io.File;
+import java.net.URI;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
+import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.VerboseMode;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the benchmarks with JMH and reports them: the main table (the library against the floor
- * of its own sort, a hand-written loop and cross-entropy, at every shape and label kind), the
- * scaling run and the memory run. Flags: {@link BenchmarkOptions#usage()}.
- *
- * <p>Every trial runs in a forked JVM (JMH); under {@code mvn exec:java} the forks get this
- * module's classpath through {@link ForkClasspath}. Results go to the console (a table and one
- * {@code bench ...} line per row) and to {@code results/benchmarks.csv} and {@code .json}, with
- * JMH's own log of each group under {@code results/jmh/}.
+ * Runs {@link SoftmaxBenchmark} and {@link HingeBenchmark} with JMH, one group of trials per shape
+ * (one forked JVM per trial), and prints the README's table and one {@code bench ...} line per row.
+ * JMH writes every trial to {@code jmh-result.json} and {@code .csv} in the results folder.
+ * Flags: {@link #USAGE}.
  */
 public final class BenchmarkMain {
 
-    /** The system property DJL's PyTorch engine reads its intra-op thread count from. */
-    private static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
+    /** The default shapes: softmax, then the hinge (C = 1). */
+    static final List<String> DEFAULT_SHAPES = List.of(
+            "16x5x64x64", "4x21x128x128", "8x19x256x256", "10x20x300x300", "2x2x512x512", "8x1x256x256");
 
-    private static final String PACKAGE = BenchmarkMain.class.getPackageName() + ".";
+    /** The shapes of {@code --quick}. */
+    static final List<String> QUICK_SHAPES = List.of("2x5x32x32", "2x1x32x32");
 
-    private final BenchmarkOptions options;
-    private final String[] args;
-    private final Map<String, Object> meta = new LinkedHashMap<>();
-    private int groupsDone;
+    /** Prediction elements (B·C·H·W) from which calls are timed one by one. */
+    static final long SINGLE_SHOT_ELEMENTS = 1L << 21;
 
-    private BenchmarkMain(BenchmarkOptions options, String[] args) {
-        this.options = options;
-        this.args = args.clone();
-    }
+    /** The classes of the scaling series. */
+    static final int SCALING_CLASSES = 8;
+
+    static final String USAGE = String.join("\n",
+            "BenchmarkMain [flags] [-- JMH options]",
+            "  --shapes A,B      shapes BxCxHxW; C = 1 runs the hinge (default " + String.join(",", DEFAULT_SHAPES) + ")",
+            "  --only V,..       variants among " + String.join(",", LossBenchmark.VARIANTS) + " (default all)",
+            "  --labels K,..     uniform,realistic (default both)",
+            "  --per-image B,..  false,true (default both)",
+            "  --quick           tiny shapes (" + String.join(",", QUICK_SHAPES) + "), 1 + 3 iterations of 200 ms",
+            "  --scaling         instead of the table: ours and floor at P = 2^12..2^22 pixels (--quick: ..2^16),",
+            "                    C = " + SCALING_CLASSES + ", one image, realistic labels, with the log-log slope",
+            "  --threads N       PyTorch intra-op threads of the forks (default the engine's, = cores)",
+            "  --out DIR         results folder (default results)",
+            "  --help            this text; '-- -h' lists JMH's options",
+            "After --, JMH's own options override the defaults, e.g. -f 3 (forks), -wi 5 -i 10 (iterations),",
+            "-w 2s -r 2s (iteration time), -bm ss (mode), -jvmArgsAppend \"-Xmx8g\".");
+
+    private List<BenchShape> shapes;
+    private List<String> variants = LossBenchmark.VARIANTS;
+    private List<String> labels = List.of("uniform", "realistic");
+    private List<String> perImage = List.of("false", "true");
+    private boolean help;
+    private boolean quick;
+    private boolean scaling;
+    private Integer threads;
+    private Path out = Path.of("results");
+    private CommandLineOptions jmh;
+    private final List<RunResult> all = new ArrayList<>();
+    private final Map<String, Double> medians = new HashMap<>();
+    private int groups;
+
+    private BenchmarkMain() {}
 
     /**
-     * Runs the selected modes.
+     * Runs the table (or the scaling series).
      *
-     * @param args flags, see {@link BenchmarkOptions#usage()}
-     * @throws Exception if JMH or a results file fails
+     * @param args flags, see {@link #USAGE}
+     * @throws Exception if JMH fails
      */
     public static void main(String[] args) throws Exception {
-        BenchmarkOptions options;
+        BenchmarkMain main;
         try {
-            options = BenchmarkOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(BenchmarkOptions.usage());
+            main = parse(args);
+        } catch (IllegalArgumentException | CommandLineOptionException e) {
+            System.err.println(e.getMessage() + "\n" + USAGE);
             System.exit(2);
             return;
         }
-        if (options.help) {
-            System.out.println(BenchmarkOptions.usage());
+        if (main.help || main.jmh.shouldHelp()) {
+            System.out.println(USAGE);
+            if (main.jmh.shouldHelp()) {
+                main.jmh.showHelp();
+            }
             return;
         }
-        new BenchmarkMain(options, args).run();
-    }
-
-    private void run() throws Exception {
-        ForkClasspath.ensure();
-        Files.createDirectories(options.out);
-        describeRun();
-        long start = System.nanoTime();
-        if (options.table) {
-            runTable();
-        }
-        if (options.allocatorCheck) {
-            runAllocatorCheck();
-        }
-        if (options.scaling) {
-            runScaling();
-        }
-        if (options.memoryCalls > 0) {
-            runMemory();
-        }
-        System.out.printf(
-                Locale.ROOT,
-                "%ndone in %.0f s; load average now %s; results in %s%n",
-                (System.nanoTime() - start) / 1e9,
-                SystemInfo.loadAverage(),
-                options.out.toAbsolutePath());
-    }
-
-    private void describeRun() {
+        forkClasspath();
+        Files.createDirectories(main.out.resolve("jmh"));
         Engine engine = Engine.getInstance();
-        meta.put("started", Instant.now().toString());
-        meta.put("args", String.join(" ", args));
-        meta.put("device", BenchInputs.device().toString());
-        meta.put("engine", engine.getEngineName() + " " + engine.getVersion());
-        meta.put("djl", Engine.getDjlVersion());
-        meta.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        meta.put("cpu", SystemInfo.cpuModel());
-        meta.put("cores", Runtime.getRuntime().availableProcessors());
-        meta.put("load_average_start", SystemInfo.loadAverage());
-        String threads = options.threads != null
-                ? options.threads.toString() : System.getProperty(THREADS_PROPERTY, "engine default (cores)");
-        meta.put("intra_op_threads", threads);
-        Map<String, String> allocators = new LinkedHashMap<>();
-        for (Allocator a : options.allocators) {
-            allocators.put(a.id(), a.describe(options.tunables));
+        System.out.printf(Locale.ROOT, "djl-lovasz benchmarks: %s %s (DJL %s), device %s, float32, %d cores,"
+                        + " PyTorch intra-op threads of the forks: %s; results in %s%n",
+                engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(), BenchInputs.device(),
+                Runtime.getRuntime().availableProcessors(), main.threads == null ? "engine default" : main.threads,
+                main.out.toAbsolutePath());
+        long start = System.nanoTime();
+        if (main.scaling) {
+            main.runScaling();
+        } else {
+            main.runTable();
         }
-        meta.put("allocators", allocators);
-        System.out.println("djl-lovasz benchmarks: " + meta.get("engine") + " (DJL " + meta.get("djl")
-                + "), device " + meta.get("device") + ", float32, forward + backward in a GradientCollector");
-        System.out.println("machine: " + meta.get("cpu") + ", " + meta.get("cores") + " cores, load average "
-                + meta.get("load_average_start") + ", " + meta.get("jvm") + "; PyTorch intra-op threads: "
-                + threads);
-        for (Map.Entry<String, String> a : allocators.entrySet()) {
-            System.out.println("allocator " + a.getKey() + ": " + a.getValue());
+        System.out.printf(Locale.ROOT, "%ndone in %.0f s; JMH results in %s (jmh-result.json, .csv, logs in jmh/)%n",
+                (System.nanoTime() - start) / 1e9, main.out.toAbsolutePath());
+    }
+
+    static BenchmarkMain parse(String... args) throws CommandLineOptionException {
+        BenchmarkMain m = new BenchmarkMain();
+        List<String> shapes = null;
+        int i = 0;
+        for (; i < args.length && !args[i].equals("--"); i++) {
+            String flag = args[i];
+            switch (flag) {
+                case "-h", "--help" -> m.help = true;
+                case "--quick" -> m.quick = true;
+                case "--scaling" -> m.scaling = true;
+                case "--shapes" -> shapes = list(args, ++i, flag, null);
+                case "--only" -> m.variants = list(args, ++i, flag, LossBenchmark.VARIANTS);
+                case "--labels" -> m.labels = list(args, ++i, flag, List.of("uniform", "realistic"));
+                case "--per-image" -> m.perImage = list(args, ++i, flag, List.of("false", "true"));
+                case "--threads" -> m.threads = Integer.parseInt(list(args, ++i, flag, null).get(0));
+                case "--out" -> m.out = Path.of(list(args, ++i, flag, null).get(0));
+                default -> throw new IllegalArgumentException("unknown flag " + flag);
+            }
         }
-        System.out.println("results folder: " + options.out.toAbsolutePath()
-                + " (JMH logs of each group in jmh/)");
+        m.jmh = new CommandLineOptions(Arrays.copyOfRange(args, Math.min(i + 1, args.length), args.length));
+        m.shapes = (shapes != null ? shapes : m.quick ? QUICK_SHAPES : DEFAULT_SHAPES).stream()
+                .map(BenchShape::parse).toList();
+        return m;
+    }
+
+    private static List<String> list(String[] args, int i, String flag, List<String> allowed) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        List<String> values = Arrays.stream(args[i].split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> s.toLowerCase(Locale.ROOT)).toList();
+        for (String v : values) {
+            if (allowed != null && !allowed.contains(v)) {
+                throw new IllegalArgumentException(flag + " takes " + String.join(",", allowed) + ", got " + v);
+            }
+        }
+        return values;
+    }
+
+    /**
+     * JMH gives its forks {@code java.class.path}; under {@code mvn exec:java} that names Maven's
+     * launcher while this module's classes and jars are in the context class loader.
+     */
+    static void forkClasspath() {
+        if (!System.getProperty("java.class.path", "").contains("jmh-core")
+                && Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
+            System.setProperty("java.class.path", Arrays.stream(loader.getURLs())
+                    .map(u -> Path.of(URI.create(u.toString())).toString())
+                    .collect(Collectors.joining(File.pathSeparator)));
+        }
     }
 
     // ---------------------------------------------------------------- table
 
-    /**
-     * What one table stage measures.
-     *
-     * @param name the file base name and title ({@code benchmarks}, {@code allocator})
-     * @param shapes softmax shapes
-     * @param hingeShape the hinge shape or {@code null}
-     * @param labels label kinds
-     * @param perImage row layouts
-     * @param variants variants
-     * @param allocators allocators, run side by side for each shape
-     */
-    private record TableSpec(
-            String name,
-            List<BenchShape> shapes,
-            BenchShape hingeShape,
-            List<LabelKind> labels,
-            List<Boolean> perImage,
-            List<String> variants,
-            List<Allocator> allocators) {}
-
-    private void runTable() throws Exception {
-        runTable(new TableSpec(
-                "benchmarks",
-                options.shapes,
-                options.hingeShape,
-                options.labels,
-                options.perImage,
-                List.copyOf(options.variants),
-                options.allocators));
-    }
-
-    /**
-     * The allocator check: the same trials under the default and the tuned allocator, side by
-     * side per shape, on the shapes with the largest buffers.
-     */
-    private void runAllocatorCheck() throws Exception {
-        runTable(new TableSpec(
-                "allocator",
-                options.allocatorShapes,
-                null,
-                List.of(LabelKind.REALISTIC),
-                List.of(false),
-                options.variants.stream().filter(v -> !v.equals("ce")).toList(),
-                List.of(Allocator.DEFAULT, Allocator.TUNED)));
-    }
-
-    private void runTable(TableSpec spec) throws Exception {
-        List<Measurement> results = new ArrayList<>();
-        List<String> methods = spec.variants().stream().filter(v -> !v.equals("ce")).toList();
-        String[] labels = spec.labels().stream().map(LabelKind::id).toArray(String[]::new);
-        String[] perImage = spec.perImage().stream().map(String::valueOf).toArray(String[]::new);
-        System.out.printf(
-                Locale.ROOT,
-                "%n%s: softmax %s%s, labels %s, perImage %s, variants %s, allocators %s%n",
-                spec.name().equals("benchmarks") ? "table" : "allocator check",
-                spec.shapes().stream().map(BenchShape::toString).collect(Collectors.joining(",")),
-                spec.hingeShape() == null ? "" : ", hinge " + spec.hingeShape(),
-                String.join(",", labels),
-                String.join(",", perImage),
-                String.join(",", spec.variants()),
-                spec.allocators().stream().map(Allocator::id).collect(Collectors.joining(",")));
-        List<BenchShape> all = new ArrayList<>(spec.shapes());
-        if (spec.hingeShape() != null) {
-            all.add(spec.hingeShape());
-        }
-        for (BenchShape shape : all) {
-            boolean hinge = shape == spec.hingeShape();
-            List<String> include = new ArrayList<>();
-            if (!methods.isEmpty()) {
-                include.add((hinge ? "HingeBenchmark" : "SoftmaxBenchmark") + "\\.(" + String.join("|", methods) + ")");
+    private void runTable() throws RunnerException {
+        List<String> lovasz = variants.stream().filter(v -> !v.equals("ce")).toList();
+        for (BenchShape shape : shapes) {
+            if (!lovasz.isEmpty()) {
+                run(shape, Map.of("labels", labels, "perImage", perImage, "variant", lovasz));
             }
-            if (spec.variants().contains("ce")) {
-                include.add((hinge ? "BinaryCrossEntropyBenchmark" : "CrossEntropyBenchmark") + "\\.ce");
-            }
-            if (include.isEmpty()) {
-                continue;
-            }
-            Map<String, String[]> params = new LinkedHashMap<>();
-            params.put(hinge ? "hingeShape" : "shape", new String[] {shape.toString()});
-            params.put("labels", labels);
-            params.put("perImage", perImage);
-            RunPlan plan = RunPlan.forElements(shape.elements(), options);
-            for (Allocator allocator : spec.allocators()) {
-                List<Measurement> group =
-                        runGroup((hinge ? "hinge " : "softmax ") + shape, include, params, plan, allocator);
-                results.addAll(group);
-                printRows(TableRow.of(group));
-                writeTable(spec.name(), results);
+            if (variants.contains("ce")) { // no per-image setting: run once, as perImage=false
+                run(shape, Map.of("labels", labels, "perImage", List.of("false"), "variant", List.of("ce")));
             }
         }
-        List<TableRow> rows = TableRow.of(results);
-        System.out.println("\n== " + (spec.name().equals("benchmarks") ? "table" : "allocator check")
-                + " (median ms of one call; ours, loop, ce: forward + backward;"
-                + " floor: argSort + cumSum, forward only) ==");
-        printRows(rows);
-        if (spec.allocators().size() > 1) {
-            printAllocatorComparison(rows);
-        }
-    }
-
-    private static void printRows(List<TableRow> rows) {
-        System.out.println(TableRow.header());
-        for (TableRow r : rows) {
-            System.out.println(r.line());
-        }
-        System.out.println();
-        for (TableRow r : rows) {
-            System.out.println(r.benchLine());
-        }
-    }
-
-    private static void printAllocatorComparison(List<TableRow> rows) {
-        System.out.println("\n== allocator: tuned against default (same shapes, side by side in this run) ==");
-        String format = "%-7s  %-14s  %-9s  %-8s  %10s  %10s  %8s  %12s  %12s  %11s  %11s%n";
-        System.out.printf(Locale.ROOT, format, "kind", "BxCxHxW", "labels", "perImage", "ours dflt", "ours tuned",
-                "tuned/d", "o/floor dflt", "o/floor tund", "loop/o dflt", "loop/o tund");
-        for (TableRow d : rows) {
-            if (d.allocator() != Allocator.DEFAULT) {
-                continue;
-            }
-            for (TableRow t : rows) {
-                if (t.allocator() == Allocator.TUNED
-                        && t.kind().equals(d.kind())
-                        && t.shape().equals(d.shape())
-                        && t.labels() == d.labels()
-                        && java.util.Objects.equals(t.perImage(), d.perImage())) {
-                    System.out.printf(Locale.ROOT, format, d.kind(), d.shape(), d.labels().id(),
-                            String.valueOf(d.perImage()), Measurement.ms(d.ours()), Measurement.ms(t.ours()),
-                            Measurement.ratio(t.ours() / d.ours()), Measurement.ratio(d.oursOverFloor()),
-                            Measurement.ratio(t.oursOverFloor()), Measurement.ratio(d.loopOverOurs()),
-                            Measurement.ratio(t.loopOverOurs()));
+        System.out.println("\n== table (median ms of one call; ours, loop, ce: forward + backward;"
+                + " floor: argSort + cumSum, forward only) ==\n");
+        System.out.println("| loss | B×C×H×W | labels | per image | ours ms | floor ms | loop ms | CE ms"
+                + " | ours/floor | loop/ours | ours/CE |");
+        System.out.println("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        List<String> bench = new ArrayList<>();
+        for (BenchShape shape : shapes) {
+            String kind = kind(shape);
+            for (String label : labels) {
+                for (String layout : lovasz.isEmpty() ? Arrays.asList((String) null) : perImage) {
+                    double ours = median(kind, shape, label, layout, "ours");
+                    double floor = median(kind, shape, label, layout, "floor");
+                    double loop = median(kind, shape, label, layout, "loop");
+                    double ce = median(kind, shape, label, null, "ce");
+                    String p = layout == null ? "n/a" : layout;
+                    System.out.println(String.join(" | ", "| " + kind, shape.toString().replace('x', '×'), label, p,
+                            tableMs(ours), tableMs(floor), tableMs(loop), tableMs(ce), ratio(ours / floor),
+                            ratio(loop / ours), Double.isNaN(ours / ce) ? "n/a" : fmt("%.1f", ours / ce)) + " |");
+                    bench.add("bench " + kind + " " + shape.describe() + " perImage=" + p + " labels=" + label
+                            + ": ours=" + benchMs(ours) + " floor=" + benchMs(floor) + " loop=" + benchMs(loop)
+                            + " ce=" + benchMs(ce) + " ours/floor=" + ratio(ours / floor)
+                            + " loop/ours=" + ratio(loop / ours));
                 }
             }
         }
+        System.out.println();
+        bench.forEach(System.out::println);
     }
 
-    private void writeTable(String name, List<Measurement> results) throws IOException {
-        meta.put("load_average_end", SystemInfo.loadAverage());
-        ResultFiles.writeTable(options.out, name, meta, TableRow.of(results), results);
+    private double median(String kind, BenchShape shape, String labels, String perImage, String variant) {
+        return medians.getOrDefault(key(kind, shape.toString(), labels, perImage, variant), Double.NaN);
+    }
+
+    private static String key(String kind, String shape, String labels, String perImage, String variant) {
+        return String.join(" ", kind, shape, labels, variant.equals("ce") ? "-" : perImage, variant);
+    }
+
+    private static String kind(BenchShape shape) {
+        return shape.classes() == 1 ? "hinge" : "softmax";
     }
 
     // ---------------------------------------------------------------- scaling
 
-    private void runScaling() throws Exception {
-        List<Measurement> results = new ArrayList<>();
-        System.out.printf(
-                Locale.ROOT,
-                "%nscaling: ours (pooled, PRESENT, forward + backward) and floor at P = 2^%d..2^%d pixels,"
-                        + " C = %d, realistic labels, one image%n",
-                options.scalingMinLog2,
-                options.scalingMaxLog2,
-                options.scalingClasses);
-        List<String> methods = options.variants.stream().filter(v -> v.equals("ours") || v.equals("floor")).toList();
-        if (methods.isEmpty()) {
-            methods = List.of("ours");
+    /**
+     * One point of the scaling series.
+     *
+     * @param log2Pixels k, with P = 2^k
+     * @param classes C
+     * @return {@code 1xCx2^⌊k/2⌋x2^⌈k/2⌉}
+     */
+    static BenchShape scalingShape(int log2Pixels, int classes) {
+        return new BenchShape(1, classes, 1 << (log2Pixels / 2), 1 << (log2Pixels - log2Pixels / 2));
+    }
+
+    private void runScaling() throws RunnerException {
+        List<String> measured = variants.stream().filter(v -> v.equals("ours") || v.equals("floor")).toList();
+        measured = measured.isEmpty() ? List.of("ours") : measured;
+        int min = 12;
+        int max = quick ? 16 : 22;
+        for (int k = min; k <= max; k++) {
+            run(scalingShape(k, SCALING_CLASSES), Map.of("labels", List.of("realistic"),
+                    "perImage", List.of("false"), "variant", measured));
         }
-        for (Allocator allocator : options.allocators) {
-            for (int k = options.scalingMinLog2; k <= options.scalingMaxLog2; k++) {
-                BenchShape shape = ScalingBenchmark.shapeFor(k, options.scalingClasses);
-                Map<String, String[]> params = new LinkedHashMap<>();
-                params.put("log2Pixels", new String[] {String.valueOf(k)});
-                params.put("scalingClasses", new String[] {String.valueOf(options.scalingClasses)});
-                params.put("scalingLabels", new String[] {"realistic"});
-                RunPlan plan = RunPlan.forElements(shape.elements(), options);
-                results.addAll(runGroup(
-                        "scaling P=2^" + k + " (" + shape + ")",
-                        List.of("ScalingBenchmark\\.(" + String.join("|", methods) + ")"),
-                        params,
-                        plan,
-                        allocator));
-            }
-        }
-        Map<String, Object> scalingMeta = new LinkedHashMap<>(meta);
         System.out.println("\n== scaling (median ms of one call) ==");
-        System.out.printf(Locale.ROOT, "%-5s  %-9s  %-16s  %-7s  %9s  %9s  %10s%n",
-                "log2P", "P", "BxCxHxW", "alloc", "ours ms", "floor ms", "ours/floor");
-        for (Allocator allocator : options.allocators) {
-            for (int k = options.scalingMinLog2; k <= options.scalingMaxLog2; k++) {
-                BenchShape shape = ScalingBenchmark.shapeFor(k, options.scalingClasses);
-                double ours = Measurement.median(results, "scaling", shape, LabelKind.REALISTIC, false, allocator, "ours");
-                double floor = Measurement.median(results, "scaling", shape, LabelKind.REALISTIC, false, allocator, "floor");
-                System.out.printf(Locale.ROOT, "%-5d  %-9d  %-16s  %-7s  %9s  %9s  %10s%n", k, 1L << k, shape,
-                        allocator.id(), Measurement.ms(ours), Measurement.ms(floor), Measurement.ratio(ours / floor));
-            }
-            for (String variant : methods) {
-                Map<String, Object> slopes = new LinkedHashMap<>();
-                String all = slopeText(results, allocator, variant, options.scalingMinLog2, slopes, "all");
-                int upperFrom = Math.max(options.scalingMinLog2, (options.scalingMinLog2 + options.scalingMaxLog2 + 1) / 2);
-                String upper = slopeText(results, allocator, variant, upperFrom, slopes, "upper");
-                scalingMeta.put("slope_" + variant + "_" + allocator.id(), slopes);
-                System.out.printf(
-                        Locale.ROOT,
-                        "scaling %s C=%d labels=realistic%s: slope=%s (log time over log P, P=2^%d..2^%d);"
-                                + " slope=%s (P=2^%d..2^%d); P log P gives slightly above 1%n",
-                        variant,
-                        options.scalingClasses,
-                        allocator == Allocator.DEFAULT ? "" : " alloc=" + allocator.id(),
-                        all,
-                        options.scalingMinLog2,
-                        options.scalingMaxLog2,
-                        upper,
-                        upperFrom,
-                        options.scalingMaxLog2);
-            }
+        String format = "%-5s  %-9s  %-14s  %9s  %9s  %10s%n";
+        System.out.printf(Locale.ROOT, format, "log2P", "P", "BxCxHxW", "ours ms", "floor ms", "ours/floor");
+        for (int k = min; k <= max; k++) {
+            BenchShape shape = scalingShape(k, SCALING_CLASSES);
+            double ours = median("softmax", shape, "realistic", "false", "ours");
+            double floor = median("softmax", shape, "realistic", "false", "floor");
+            System.out.printf(Locale.ROOT, format, k, 1L << k, shape, benchMs(ours), benchMs(floor), ratio(ours / floor));
         }
-        ResultFiles.writeScaling(options.out, scalingMeta, results);
+        int upper = (min + max + 1) / 2;
+        for (String v : measured) {
+            System.out.printf(Locale.ROOT, "scaling %s C=%d labels=realistic: slope=%s (log time over log P,"
+                            + " P=2^%d..2^%d); slope=%s (P=2^%d..2^%d); P log P gives slightly above 1%n",
+                    v, SCALING_CLASSES, fmt("%.3f", slope(points(v, min, max))), min, max,
+                    fmt("%.3f", slope(points(v, upper, max))), upper, max);
+        }
     }
 
-    private String slopeText(
-            List<Measurement> results, Allocator allocator, String variant, int fromLog2,
-            Map<String, Object> into, String name) {
-        List<double[]> points = results.stream()
-                .filter(m -> m.allocator() == allocator && m.variant().equals(variant)
-                        && m.shape().pixels() >= (1L << fromLog2) && m.medianMs() > 0)
-                .map(m -> new double[] {m.shape().pixels(), m.medianMs()})
-                .collect(Collectors.toList());
-        if (points.size() < 2) {
-            into.put(name, null);
-            return "n/a";
+    private List<double[]> points(String variant, int from, int to) {
+        List<double[]> points = new ArrayList<>();
+        for (int k = from; k <= to; k++) {
+            points.add(new double[] {1L << k,
+                    median("softmax", scalingShape(k, SCALING_CLASSES), "realistic", "false", variant)});
         }
-        double slope = Scaling.slope(points);
-        into.put(name, slope);
-        into.put(name + "_from_log2", fromLog2);
-        return String.format(Locale.ROOT, "%.3f", slope);
+        return points;
     }
 
-    // ---------------------------------------------------------------- memory
-
-    private void runMemory() throws IOException, InterruptedException {
-        for (Allocator allocator : options.allocators) {
-            List<String> command = new ArrayList<>();
-            command.add(allocator.launcher(options.out, options.tunables));
-            command.addAll(List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"));
-            command.addAll(forkedSystemProperties());
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), MemoryCheck.class.getName(),
-                    String.valueOf(options.memoryCalls), options.memoryShape.toString(),
-                    options.out.resolve("memory-" + allocator.id() + ".json").toString()));
-            System.out.printf(Locale.ROOT, "%nmemory run, allocator %s (%s), fresh JVM with a fixed pre-touched heap%n",
-                    allocator.id(), allocator.describe(options.tunables));
-            int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
-            if (exit != 0) {
-                System.out.println("memory run exited with status " + exit);
-            }
+    /**
+     * The least-squares slope of log(time) over log(P).
+     *
+     * @param points pairs {@code {P, t}}
+     * @return the slope (1 for linear cost), NaN for fewer than two distinct P
+     */
+    static double slope(List<double[]> points) {
+        double n = points.size();
+        double sx = 0;
+        double sy = 0;
+        double sxy = 0;
+        double sxx = 0;
+        for (double[] p : points) {
+            double x = Math.log(p[0]);
+            double y = Math.log(p[1]);
+            sx += x;
+            sy += y;
+            sxy += x * y;
+            sxx += x * x;
         }
+        double d = n * sxx - sx * sx;
+        return n < 2 || d == 0 ? Double.NaN : (n * sxy - sx * sy) / d;
     }
 
     // ---------------------------------------------------------------- JMH
 
-    private List<Measurement> runGroup(
-            String title, List<String> include, Map<String, String[]> params, RunPlan plan, Allocator allocator)
-            throws RunnerException, IOException {
-        groupsDone++;
-        Path logs = options.out.resolve("jmh");
-        Files.createDirectories(logs);
-        Path log = logs.resolve(String.format(Locale.ROOT, "%02d-%s-%s.log", groupsDone,
-                title.replaceAll("[^A-Za-z0-9^=]+", "_").replace('^', 'p'), allocator.id()));
-        ChainedOptionsBuilder builder = new OptionsBuilder()
-                .include("^" + java.util.regex.Pattern.quote(PACKAGE) + "(" + String.join("|", include) + ")$")
-                .forks(options.forks)
-                .mode(plan.mode())
-                .timeUnit(TimeUnit.MILLISECONDS)
-                .warmupIterations(plan.warmup())
-                .measurementIterations(plan.measure())
-                .jvm(allocator.launcher(options.out, options.tunables))
-                .jvmArgs(forkedSystemProperties().toArray(String[]::new))
+    /** Runs one group of trials at a shape; the JMH options after {@code --} override these defaults. */
+    private void run(BenchShape shape, Map<String, List<String>> params) throws RunnerException {
+        Class<?> type = shape.classes() == 1 ? HingeBenchmark.class : SoftmaxBenchmark.class;
+        boolean single = !quick && shape.elements() >= SINGLE_SHOT_ELEMENTS;
+        TimeValue time = TimeValue.milliseconds(quick ? 200 : 1000);
+        String title = kind(shape) + " " + shape + " " + String.join(",", params.get("variant"));
+        Path log = out.resolve("jmh").resolve(String.format(Locale.ROOT, "%02d-%s.log", ++groups,
+                title.replaceAll("[^A-Za-z0-9]+", "-")));
+        ChainedOptionsBuilder b = new OptionsBuilder().parent(jmh)
+                .include("^" + Pattern.quote(type.getName()) + "\\.call$")
+                .param("shape", shape.toString())
+                .forks(jmh.getForkCount().orElse(1))
+                .warmupIterations(jmh.getWarmupIterations().orElse(quick ? 1 : single ? 3 : 2))
+                .measurementIterations(jmh.getMeasurementIterations().orElse(quick ? 3 : single ? 7 : 5))
+                .warmupTime(jmh.getWarmupTime().orElse(time))
+                .measurementTime(jmh.getMeasurementTime().orElse(time))
+                .timeUnit(jmh.getTimeUnit().orElse(TimeUnit.MILLISECONDS))
+                .jvmArgs(jmh.getJvmArgs().orElse(List.of()).toArray(String[]::new))
+                .jvmArgsPrepend(forkProperties())
                 .shouldFailOnError(true)
-                .verbosity(VerboseMode.NORMAL)
                 .output(log.toString());
-        if (plan.mode() == Mode.SampleTime) {
-            builder.warmupTime(plan.iterationTime()).measurementTime(plan.iterationTime());
+        if (jmh.getBenchModes().isEmpty()) {
+            b.mode(single ? Mode.SingleShotTime : Mode.SampleTime);
         }
-        for (Map.Entry<String, String[]> p : params.entrySet()) {
-            builder.param(p.getKey(), p.getValue());
-        }
-        System.out.printf(Locale.ROOT, "%n[%s, alloc=%s] %s ... ", title, allocator.id(), plan.describe());
+        params.forEach((name, values) -> b.param(name, values.toArray(String[]::new)));
+        System.out.printf(Locale.ROOT, "[%s] labels %s, perImage %s: %s ... ", title,
+                String.join(",", params.get("labels")), String.join(",", params.get("perImage")),
+                single ? "SingleShotTime" : "SampleTime");
         System.out.flush();
         long start = System.nanoTime();
-        Collection<RunResult> results = new Runner(builder.build()).run();
-        List<Measurement> measurements = new ArrayList<>();
-        for (RunResult r : results) {
-            measurements.add(Measurement.of(r, allocator));
-        }
-        System.out.printf(Locale.ROOT, "%d trials in %.0f s (load %s)%n",
-                measurements.size(), (System.nanoTime() - start) / 1e9, SystemInfo.loadAverage());
-        if (measurements.isEmpty()) {
+        Collection<RunResult> results = new Runner(b.build()).run();
+        if (results.isEmpty()) {
             throw new IllegalStateException("JMH ran no trial for " + title + "; see " + log);
         }
-        return measurements;
+        for (RunResult r : results) {
+            BenchmarkParams p = r.getParams();
+            medians.put(key(kind(BenchShape.parse(p.getParam("shape"))), p.getParam("shape"), p.getParam("labels"),
+                    p.getParam("perImage"), p.getParam("variant")), r.getPrimaryResult().getStatistics().getPercentile(50));
+        }
+        all.addAll(results);
+        for (ResultFormatType format : List.of(ResultFormatType.JSON, ResultFormatType.CSV)) {
+            String file = out.resolve("jmh-result." + format.name().toLowerCase(Locale.ROOT)).toString();
+            ResultFormatFactory.getInstance(format, file).writeOut(all);
+        }
+        System.out.printf(Locale.ROOT, "%d trials in %.0f s%n", results.size(), (System.nanoTime() - start) / 1e9);
     }
 
-    /**
-     * The forked JVMs' arguments (replacing JMH's default, this JVM's own arguments, which under
-     * Maven are Maven's): offline DJL, quiet logging, and every {@code ai.djl.*} property set here.
-     */
-    private List<String> forkedSystemProperties() {
+    /** The forks' system properties: offline DJL, quiet logging, every {@code ai.djl.*} set here, threads. */
+    private String[] forkProperties() {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("ai.djl.offline", "true");
         props.put("org.slf4j.simpleLogger.defaultLogLevel", "error");
-        for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("ai.djl.")) {
-                props.put(name, System.getProperty(name));
-            }
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("ai.djl."))
+                .forEach(n -> props.put(n, System.getProperty(n)));
+        if (threads != null) {
+            props.put("ai.djl.pytorch.num_threads", threads.toString());
         }
-        if (options.threads != null) {
-            props.put(THREADS_PROPERTY, options.threads.toString());
-        }
-        List<String> list = new ArrayList<>();
-        props.forEach((k, v) -> list.add("-D" + k + "=" + v));
-        return list;
+        return props.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
+    // ---------------------------------------------------------------- formats
+
+    /** @return the {@code bench} line's form: {@code 70.1ms}, {@code 0.123ms} below 1 ms, or n/a */
+    static String benchMs(double ms) {
+        return Double.isNaN(ms) ? "n/a" : fmt(ms >= 1 ? "%.1f" : "%.3f", ms) + "ms";
+    }
+
+    /** @return the README table's form: {@code 205} from 100 ms, {@code 70.1}, {@code 0.123}, or n/a */
+    static String tableMs(double ms) {
+        return Double.isNaN(ms) ? "n/a" : fmt(ms >= 100 ? "%.0f" : ms >= 1 ? "%.1f" : "%.3f", ms);
+    }
+
+    static String ratio(double r) {
+        return Double.isNaN(r) ? "n/a" : fmt("%.2f", r);
+    }
+
+    private static String fmt(String format, double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, format, value);
     }
 }

@@ -1,98 +1,68 @@
 package io.github.djllovasz.benchmarks;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
 import io.github.djllovasz.LovaszHingeLoss;
-import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
+import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * The Lovász hinge at one shape and label kind: the library, the floor (argSort + cumSum of
- * {@code [B, H·W]}, or {@code [1, B·H·W]} pooled) and the loop baseline.
+ * The Lovász hinge ({@link LovaszHingeLoss}) against its floor ({@code [1, B·H·W]} pooled,
+ * {@code [B, H·W]} per image), the loop and binary cross-entropy from logits (ignored pixels as
+ * background).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-public class HingeBenchmark {
+public class HingeBenchmark extends LossBenchmark {
 
     /** Shape {@code Bx1xHxW}. */
     @Param("8x1x256x256")
-    public String hingeShape;
+    public String shape;
 
-    /** Label kind: {@code uniform} (0/1 noise) or {@code realistic} (0/1 cells, 5 % ignored). */
-    @Param({"uniform", "realistic"})
-    public String labels;
+    @Override
+    protected BenchInputs inputs() {
+        return BenchInputs.hinge(BenchShape.parse(shape), kind, 43);
+    }
 
-    /** Per image (the hinge's default) or pooled over the batch. */
-    @Param({"true", "false"})
-    public boolean perImage;
-
-    private BenchInputs inputs;
-    private LovaszHingeLoss loss;
-
-    /**
-     * Creates the inputs on the device.
-     *
-     * @param params the trial, to build the floor's matrices only where they are used
-     */
-    @Setup(Level.Trial)
-    public void setUp(BenchmarkParams params) {
-        LabelKind kind = LabelKind.parse(labels);
-        inputs = BenchInputs.hinge(BenchShape.parse(hingeShape), kind, 43);
+    @Override
+    protected Supplier<NDArray> ours() {
         LovaszHingeLoss.Builder builder = LovaszHingeLoss.builder().optPerImage(perImage);
         if (kind.ignoreIndex() != null) {
             builder.optIgnoreIndex(kind.ignoreIndex());
         }
-        loss = builder.build();
-        if (params.getBenchmark().endsWith(".floor")) {
-            inputs.prepareHingeFloor(perImage);
-        }
+        LovaszHingeLoss loss = builder.build();
+        return () -> loss.evaluate(in.labels(), in.logits());
     }
 
-    /** Frees the inputs. */
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        inputs.close();
+    @Override
+    protected Supplier<NDArray> loop() {
+        return () -> LoopBaseline.hinge(in.logits(), in.labels(), kind.ignoreIndex(), perImage);
     }
 
-    /**
-     * The library: {@link LovaszHingeLoss} forward and backward.
-     *
-     * @return the loss value
-     */
-    @Benchmark
-    public float ours() {
-        return Steps.forwardBackward(
-                inputs.manager(), () -> loss.evaluate(inputs.labels(), inputs.logits()));
+    @Override
+    protected Supplier<NDArray> ce() {
+        return () -> binaryCrossEntropy(in.logits(), in.crossEntropyLabels());
     }
 
-    /**
-     * The floor, forward only.
-     *
-     * @return an element of the result
-     */
-    @Benchmark
-    public float floor() {
-        return Steps.floor(inputs.floorErrors(), inputs.floorForeground());
+    @Override
+    protected NDArray[] floorRows() {
+        long rows = perImage ? BenchShape.parse(shape).batch() : 1;
+        NDArray scores = in.logits().stopGradient().reshape(rows, -1);
+        NDArray fg = in.labels().reshape(rows, -1).eq(1).toType(DataType.FLOAT32, false);
+        return new NDArray[] {scores.mul(fg.mul(2).sub(1)).neg().add(1), fg};
     }
 
     /**
-     * The hand-written loop over images, forward and backward.
+     * Mean binary cross-entropy of logits against 0/1 labels of the same shape, in the stable
+     * form {@code mean(relu(x) − x·y + log(1 + exp(−|x|)))}. (DJL 0.29's
+     * {@code SigmoidBinaryCrossEntropyLoss} calls {@code NDArrays.sub(1, x)}, whose {@code rsub}
+     * the PyTorch engine does not implement.)
      *
-     * @return the loss value
+     * @param logits the logits
+     * @param labels float 0/1 labels
+     * @return the scalar loss
      */
-    @Benchmark
-    public float loop() {
-        return Steps.forwardBackward(
-                inputs.manager(),
-                () -> LoopBaseline.hinge(inputs.logits(), inputs.labels(), inputs.ignoreIndex(), perImage));
+    public static NDArray binaryCrossEntropy(NDArray logits, NDArray labels) {
+        NDArray softplusOfMinusAbs = logits.abs().neg().exp().add(1).log();
+        return Activation.relu(logits).sub(logits.mul(labels)).add(softplusOfMinusAbs).mean();
     }
 }

@@ -16,7 +16,8 @@ import java.util.List;
  * vectorised library; it computes the same loss (PRESENT classes) and has the same gradient.
  *
  * <p>Every array it creates lives on the input's manager; callers run it inside an
- * {@link ai.djl.ndarray.NDScope} (see {@link Steps}) so that the intermediates are freed.
+ * {@link ai.djl.ndarray.NDScope} (see {@link LossBenchmark#forwardBackward}) so that the
+ * intermediates are freed.
  */
 public final class LoopBaseline {
 

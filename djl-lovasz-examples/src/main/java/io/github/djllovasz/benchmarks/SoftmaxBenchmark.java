@@ -1,103 +1,68 @@
 package io.github.djllovasz.benchmarks;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import io.github.djllovasz.LovaszSoftmaxLoss;
-import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
+import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Lovász-Softmax at one shape and label kind, three ways: the library ({@code ours}, forward and
- * backward), the floor (argSort + cumSum of a same-sized matrix, forward only) and the loop
- * baseline ({@link LoopBaseline}, forward and backward). {@link BenchmarkMain} sets the
- * parameters, mode and iterations.
+ * Lovász-Softmax ({@link LovaszSoftmaxLoss}, PRESENT) against its floor ({@code [C, B·H·W]}
+ * pooled, {@code [B·C, H·W]} per image), the loop and DJL's {@link SoftmaxCrossEntropyLoss}
+ * (sparse labels {@code [B, 1, H, W]}, ignored pixels as class 0).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-public class SoftmaxBenchmark {
+public class SoftmaxBenchmark extends LossBenchmark {
 
-    /** Shape {@code BxCxHxW}. */
+    /** Shape {@code BxCxHxW}, C ≥ 2. */
     @Param("4x21x128x128")
     public String shape;
 
-    /** Label kind: {@code uniform} or {@code realistic}. */
-    @Param({"uniform", "realistic"})
-    public String labels;
+    @Override
+    protected BenchInputs inputs() {
+        return BenchInputs.softmax(BenchShape.parse(shape), kind, 42);
+    }
 
-    /** Rows per class ({@code false}) or per image × class ({@code true}). */
-    @Param({"false", "true"})
-    public boolean perImage;
-
-    private BenchInputs inputs;
-    private LovaszSoftmaxLoss loss;
-
-    /**
-     * Creates the inputs on the device.
-     *
-     * @param params the trial, to build the floor's matrices only where they are used
-     */
-    @Setup(Level.Trial)
-    public void setUp(BenchmarkParams params) {
-        LabelKind kind = LabelKind.parse(labels);
-        inputs = BenchInputs.softmax(BenchShape.parse(shape), kind, 42);
+    @Override
+    protected Supplier<NDArray> ours() {
         LovaszSoftmaxLoss.Builder builder = LovaszSoftmaxLoss.builder().optPerImage(perImage);
         if (kind.ignoreIndex() != null) {
             builder.optIgnoreIndex(kind.ignoreIndex());
         }
-        loss = builder.build();
-        if (params.getBenchmark().endsWith(".floor")) {
-            inputs.prepareSoftmaxFloor(perImage);
+        LovaszSoftmaxLoss loss = builder.build();
+        return () -> loss.evaluate(in.labels(), in.logits());
+    }
+
+    @Override
+    protected Supplier<NDArray> loop() {
+        return () -> LoopBaseline.softmax(in.logits(), in.labels(), kind.ignoreIndex(), perImage);
+    }
+
+    @Override
+    protected Supplier<NDArray> ce() {
+        SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss("ce", 1, 1, true, true);
+        return () -> loss.evaluate(new NDList(in.crossEntropyLabels()), new NDList(in.logits()));
+    }
+
+    @Override
+    protected NDArray[] floorRows() {
+        BenchShape s = BenchShape.parse(shape);
+        long b = s.batch();
+        long c = s.classes();
+        long hw = s.imagePixels();
+        NDArray probas = in.logits().stopGradient().softmax(1);
+        NDArray classIds = in.manager().arange(0, (int) c, 1, DataType.INT64);
+        NDArray rows;
+        NDArray foreground;
+        if (perImage) {
+            rows = probas.reshape(b * c, hw);
+            foreground = in.labels().reshape(b, 1, hw).eq(classIds.reshape(1, c, 1)).reshape(b * c, hw);
+        } else {
+            rows = probas.transpose(1, 0, 2, 3).reshape(c, b * hw);
+            foreground = in.labels().reshape(1, b * hw).eq(classIds.reshape(c, 1));
         }
-    }
-
-    /** Frees the inputs. */
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        inputs.close();
-    }
-
-    /**
-     * The library: {@link LovaszSoftmaxLoss} (PRESENT) forward and backward.
-     *
-     * @return the loss value
-     */
-    @Benchmark
-    public float ours() {
-        return Steps.forwardBackward(
-                inputs.manager(), () -> loss.evaluate(inputs.labels(), inputs.logits()));
-    }
-
-    /**
-     * The floor: argSort of the {@code [C, B·H·W]} (or {@code [B·C, H·W]}) error matrix and one
-     * cumSum, forward only.
-     *
-     * @return an element of the result
-     */
-    @Benchmark
-    public float floor() {
-        return Steps.floor(inputs.floorErrors(), inputs.floorForeground());
-    }
-
-    /**
-     * The hand-written loop over classes (and images), forward and backward.
-     *
-     * @return the loss value
-     */
-    @Benchmark
-    public float loop() {
-        return Steps.forwardBackward(
-                inputs.manager(),
-                () ->
-                        LoopBaseline.softmax(
-                                inputs.logits(), inputs.labels(), inputs.ignoreIndex(), perImage));
+        NDArray fg = foreground.toType(DataType.FLOAT32, false);
+        return new NDArray[] {fg.sub(rows).abs(), fg};
     }
 }

@@ -1,20 +1,22 @@
 package io.github.djllovasz.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
-import io.github.djllovasz.LovaszHingeLoss;
-import io.github.djllovasz.LovaszSoftmaxLoss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.github.djllovasz.LovaszHingeLoss;
+import io.github.djllovasz.LovaszSoftmaxLoss;
 import java.util.BitSet;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
-/** Quick checks of the harness pieces (no timing). */
+/** Quick checks of the harness pieces, without JMH and without timing. */
 class HarnessSmokeTest {
 
     @Test
@@ -83,19 +85,77 @@ class HarnessSmokeTest {
     void shapesParseAndScalingShapesHaveTheirPixelCount() {
         assertEquals(new BenchShape(10, 20, 300, 300), BenchShape.parse("10x20x300x300"));
         for (int k = 12; k <= 22; k++) {
-            assertEquals(1L << k, ScalingBenchmark.shapeFor(k, 8).pixels());
+            assertEquals(1L << k, BenchmarkMain.scalingShape(k, 8).pixels());
         }
-        assertEquals(1.0, Scaling.slope(List.of(new double[] {1, 2}, new double[] {4, 8})), 1e-12);
+        assertEquals(1.0, BenchmarkMain.slope(List.of(new double[] {1, 2}, new double[] {4, 8})), 1e-12);
+        assertEquals(1.5, BenchmarkMain.slope(List.of(new double[] {1, 1}, new double[] {4, 8})), 1e-12);
+    }
+
+    @Test
+    void flagsParseAndJmhOptionsPassThrough() throws Exception {
+        BenchmarkMain.parse("--quick", "--only", "ours,ce", "--labels", "realistic", "--", "-f", "2", "-wi", "4");
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkMain.parse("--only", "fast"));
+        assertThrows(IllegalArgumentException.class, () -> BenchmarkMain.parse("--allocator-check"));
+        assertEquals("70.1ms", BenchmarkMain.benchMs(70.12));
+        assertEquals("0.123ms", BenchmarkMain.benchMs(0.1234));
+        assertEquals("n/a", BenchmarkMain.benchMs(Double.NaN));
+        assertEquals("205", BenchmarkMain.tableMs(205.3));
+        assertEquals("99.6", BenchmarkMain.tableMs(99.61));
+        assertEquals("2.50", BenchmarkMain.ratio(2.5));
+    }
+
+    @Test
+    void everyVariantOfBothFamiliesRuns() {
+        for (String variant : LossBenchmark.VARIANTS) {
+            for (boolean perImage : new boolean[] {false, true}) {
+                SoftmaxBenchmark softmax = new SoftmaxBenchmark();
+                softmax.shape = "2x3x4x5";
+                HingeBenchmark hinge = new HingeBenchmark();
+                hinge.shape = "2x1x4x5";
+                for (LossBenchmark b : List.of(softmax, hinge)) {
+                    b.labels = "realistic";
+                    b.perImage = perImage;
+                    b.variant = variant;
+                    b.setUp();
+                    try {
+                        double value = b.call();
+                        assertTrue(Double.isFinite(value), b.getClass().getSimpleName() + " " + variant);
+                        assertEquals(value, b.call(), 1e-6, "a second call gives the same value");
+                    } finally {
+                        b.tearDown();
+                    }
+                }
+            }
+        }
     }
 
     @Test
     void floorRunsOnTheSameRows() {
-        try (BenchInputs in = BenchInputs.softmax(new BenchShape(2, 3, 4, 5), LabelKind.REALISTIC, 1)) {
-            in.prepareSoftmaxFloor(false);
-            assertEquals(new ai.djl.ndarray.types.Shape(3, 40), in.floorErrors().getShape());
-            in.prepareSoftmaxFloor(true);
-            assertEquals(new ai.djl.ndarray.types.Shape(6, 20), in.floorErrors().getShape());
-            Steps.floor(in.floorErrors(), in.floorForeground());
+        SoftmaxBenchmark b = new SoftmaxBenchmark();
+        b.shape = "2x3x4x5";
+        b.labels = "realistic";
+        b.variant = "floor";
+        for (boolean perImage : new boolean[] {false, true}) {
+            b.perImage = perImage;
+            b.setUp();
+            try {
+                NDArray[] rows = b.floorRows();
+                assertEquals(perImage ? new Shape(6, 20) : new Shape(3, 40), rows[0].getShape());
+                assertEquals(rows[0].getShape(), rows[1].getShape());
+            } finally {
+                b.tearDown();
+            }
+        }
+        HingeBenchmark h = new HingeBenchmark();
+        h.shape = "2x1x4x5";
+        h.labels = "uniform";
+        h.variant = "floor";
+        h.perImage = true;
+        h.setUp();
+        try {
+            assertEquals(new Shape(2, 20), h.floorRows()[0].getShape());
+        } finally {
+            h.tearDown();
         }
     }
 
@@ -110,7 +170,7 @@ class HarnessSmokeTest {
                 expected -= y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p);
             }
             expected /= x.length;
-            NDArray bce = BinaryCrossEntropyBenchmark.binaryCrossEntropy(in.logits(), in.crossEntropyLabels());
+            NDArray bce = HingeBenchmark.binaryCrossEntropy(in.logits(), in.crossEntropyLabels());
             assertEquals(expected, bce.getFloat(), 1e-5);
         }
     }
