@@ -220,7 +220,7 @@ public final class SegmentationInputs {
         float max = detached.max().toType(DataType.FLOAT32, false).getFloat();
         if (!(min >= 0f && max <= 1f)) {
             throw new IllegalArgumentException(
-                    "probabilities must lie in [0, 1] (or use fromLogits(true)), but predictions of"
+                    "probabilities must lie in [0, 1] (or use optFromLogits(true)), but predictions of"
                             + " shape " + probas.getShape() + " range over [" + min + ", " + max + "]");
         }
     }
