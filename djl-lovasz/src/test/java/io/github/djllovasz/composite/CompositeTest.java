@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
 import io.github.djllovasz.testutil.Grad;
+import io.github.djllovasz.testutil.SeededArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -18,7 +19,6 @@ import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.SimpleCompositeLoss;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Cross-entropy with an ignore index, CE + λ·Lovász, and the CE → Lovász switch. */
@@ -26,21 +26,13 @@ class CompositeTest {
 
     private static final long IGNORE = 255;
 
-    private static double[] randomLogits(Random random, int n) {
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = random.nextGaussian() * 2;
-        }
-        return v;
-    }
-
     @Test
     void crossEntropyIsTheMeanNegativeLogSoftmaxOverValidPixels() {
         int b = 2;
         int c = 3;
         int p = 6;
-        Random random = new Random(3);
-        double[] logits = randomLogits(random, b * c * p);
+        SeededArrays random = SeededArrays.of(3);
+        double[] logits = random.normalValues(b * c * p, SeededArrays.LOGIT_SCALE);
         long[] labels = new long[b * p];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = i % 4 == 0 ? IGNORE : random.nextInt(c);
@@ -88,9 +80,8 @@ class CompositeTest {
 
     @Test
     void compositeIsCrossEntropyPlusLambdaLovasz() {
-        Random random = new Random(4);
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray x = manager.create(randomLogits(random, 2 * 4 * 25), new Shape(2, 4, 5, 5));
+            NDArray x = SeededArrays.of(manager, 4).logits(2, 4, 5, 5);
             NDArray y = manager.randomInteger(0, 4, new Shape(2, 5, 5), ai.djl.ndarray.types.DataType.INT64);
             LovaszSoftmaxLoss lovasz = LovaszSoftmaxLoss.builder().build();
             SimpleCompositeLoss composite = LovaszLosses.crossEntropyPlusLovasz(lovasz, 0.5);
@@ -111,6 +102,7 @@ class CompositeTest {
         assertEquals(SegmentationCrossEntropyLoss.class, loss.current().getClass());
         try (NDManager manager = NDManager.newBaseManager();
                 Model model = Model.newInstance("switch")) {
+            manager.getEngine().setRandomSeed(3); // data, weights and batch order repeat
             model.setBlock(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(3).build());
             NDArray data = manager.randomNormal(new Shape(8, 3, 4, 4));
             NDArray labels = manager.randomInteger(0, 3, new Shape(8, 4, 4), ai.djl.ndarray.types.DataType.INT64);

@@ -7,17 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.github.djllovasz.testutil.LiveArrays;
+import io.github.djllovasz.testutil.TestArrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link MeanIoU} with {@code setNumClasses(1)} (a binary model) against counts made by hand. */
 class MeanIoUBinaryTest {
@@ -49,17 +47,7 @@ class MeanIoUBinaryTest {
     static final long[][] CM_CD = {{12, 2}, {2, 8}};
 
     static final double EPS = 1e-12;
-    static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
+    @RegisterExtension static final TestArrays arrays = TestArrays.perClass();
 
     /**
      * Logits [B, 1, H, 4]: foreground pixels get 0.25 + 0.5·(i mod 3) > 0; background pixels get
@@ -95,6 +83,21 @@ class MeanIoUBinaryTest {
         return MeanIoUTest.labels(m, truths);
     }
 
+    /** {@link #logits(NDManager, int[]...)} on the class's manager. */
+    static NDArray logits(int[]... preds) {
+        return logits(arrays.manager(), preds);
+    }
+
+    /** {@link #probabilities(NDManager, int[]...)} on the class's manager. */
+    static NDArray probabilities(int[]... preds) {
+        return probabilities(arrays.manager(), preds);
+    }
+
+    /** {@link #labels(NDManager, int[]...)} on the class's manager. */
+    static NDArray labels(int[]... truths) {
+        return labels(arrays.manager(), truths);
+    }
+
     static MeanIoU fresh(MeanIoU.Builder builder) {
         return MeanIoUTest.fresh(builder);
     }
@@ -110,7 +113,7 @@ class MeanIoUBinaryTest {
     @Test
     void oneChannelLogitsGiveExactFractions() {
         MeanIoU miou = fresh(binary());
-        update(miou, labels(manager, TRUTH_C), logits(manager, PRED_C)); // [1, 1, 3, 4], [1, 3, 4]
+        update(miou, labels(TRUTH_C), logits(PRED_C)); // [1, 1, 3, 4], [1, 3, 4]
         assertArrayEquals(CM_C, miou.getConfusionMatrix("k"));
         assertArrayEquals(new double[] {7.0 / 9, 3.0 / 5}, miou.getClassIoU("k"), EPS);
         assertEquals(3.0 / 5, miou.getForegroundIoU("k"), EPS);
@@ -126,7 +129,7 @@ class MeanIoUBinaryTest {
     void channelLessLogitsWithLabelsOfTheSameShapeCountTheSame() {
         // Lovász-hinge style: logits [B, H, W] and labels [B, H, W].
         MeanIoU miou = fresh(binary());
-        update(miou, labels(manager, TRUTH_C), logits(manager, PRED_C).reshape(1, 3, 4));
+        update(miou, labels(TRUTH_C), logits(PRED_C).reshape(1, 3, 4));
         assertArrayEquals(CM_C, miou.getConfusionMatrix("k"));
         assertEquals(3.0 / 5, miou.getForegroundIoU("k"), EPS);
         assertEquals(31.0 / 45, miou.getAccumulator("k"), 1e-7);
@@ -134,11 +137,11 @@ class MeanIoUBinaryTest {
         // [B, 1, H, W] float labels with [B, 1, H, W] logits (same shape) and channels-last
         // [B, H, W, 1] logits with [B, H, W] labels count the same.
         MeanIoU same = fresh(binary());
-        update(same, labels(manager, TRUTH_C).toType(DataType.FLOAT32, false).reshape(1, 1, 3, 4),
-                logits(manager, PRED_C));
+        update(same, labels(TRUTH_C).toType(DataType.FLOAT32, false).reshape(1, 1, 3, 4),
+                logits(PRED_C));
         assertArrayEquals(CM_C, same.getConfusionMatrix("k"));
         MeanIoU last = fresh(binary().optClassAxis(-1));
-        update(last, labels(manager, TRUTH_C), logits(manager, PRED_C).reshape(1, 3, 4, 1));
+        update(last, labels(TRUTH_C), logits(PRED_C).reshape(1, 3, 4, 1));
         assertArrayEquals(CM_C, last.getConfusionMatrix("k"));
     }
 
@@ -148,7 +151,7 @@ class MeanIoUBinaryTest {
         // (r2c2, truth 1). As background they give CM_C; were 0.5 foreground, the matrix would be
         // [[5, 3], [0, 4]].
         MeanIoU miou = fresh(binary().optFromLogits(false));
-        update(miou, labels(manager, TRUTH_C), probabilities(manager, PRED_C));
+        update(miou, labels(TRUTH_C), probabilities(PRED_C));
         assertArrayEquals(CM_C, miou.getConfusionMatrix("k"));
         assertEquals(3.0 / 5, miou.getForegroundIoU("k"), EPS);
         assertEquals(31.0 / 45, miou.getAccumulator("k"), 1e-7);
@@ -159,7 +162,7 @@ class MeanIoUBinaryTest {
         // truth 0 = {0, 1, 2, 3, 4, 7, 8, 11}: FP 5 (0, 1, 3, 4, 7), TN 3 → [[3, 5], [0, 4]],
         // IoU_bg = 3/8, IoU_fg = 4/9.
         MeanIoU asLogits = fresh(binary());
-        update(asLogits, labels(manager, TRUTH_C), probabilities(manager, PRED_C));
+        update(asLogits, labels(TRUTH_C), probabilities(PRED_C));
         assertArrayEquals(new long[][] {{3, 5}, {0, 4}}, asLogits.getConfusionMatrix("k"));
         assertArrayEquals(new double[] {3.0 / 8, 4.0 / 9}, asLogits.getClassIoU("k"), EPS);
     }
@@ -167,10 +170,10 @@ class MeanIoUBinaryTest {
     @Test
     void twoBatchesAccumulateLikeOneBatchOfBoth() {
         MeanIoU split = fresh(binary());
-        update(split, labels(manager, TRUTH_C), logits(manager, PRED_C));
-        update(split, labels(manager, TRUTH_D), logits(manager, PRED_D).reshape(1, 3, 4));
+        update(split, labels(TRUTH_C), logits(PRED_C));
+        update(split, labels(TRUTH_D), logits(PRED_D).reshape(1, 3, 4));
         MeanIoU joint = fresh(binary().optFromLogits(false));
-        update(joint, labels(manager, TRUTH_C, TRUTH_D), probabilities(manager, PRED_C, PRED_D));
+        update(joint, labels(TRUTH_C, TRUTH_D), probabilities(PRED_C, PRED_D));
 
         assertArrayEquals(CM_CD, split.getConfusionMatrix("k"));
         assertArrayEquals(CM_CD, joint.getConfusionMatrix("k"));
@@ -190,7 +193,7 @@ class MeanIoUBinaryTest {
     void evaluateReturnsTheBatchValueAndLeavesAccumulatorsAlone() {
         MeanIoU miou = fresh(binary());
         NDArray value =
-                miou.evaluate(new NDList(labels(manager, TRUTH_D)), new NDList(logits(manager, PRED_D)));
+                miou.evaluate(new NDList(labels(TRUTH_D)), new NDList(logits(PRED_D)));
         assertEquals(new Shape(), value.getShape());
         assertEquals(DataType.FLOAT32, value.getDataType());
         assertEquals(5.0 / 7, value.getFloat(), 1e-7);
@@ -203,12 +206,12 @@ class MeanIoUBinaryTest {
         int[] truth = MeanIoUTest.concat(TRUTH_C, new int[] {255, 255, 255, 255});
         int[] pred = MeanIoUTest.concat(PRED_C, new int[] {1, 0, 1, 1});
         MeanIoU miou = fresh(binary().optIgnoreIndex(255));
-        update(miou, labels(manager, truth), logits(manager, pred));
+        update(miou, labels(truth), logits(pred));
         assertArrayEquals(CM_C, miou.getConfusionMatrix("k"));
         assertEquals(3.0 / 5, miou.getForegroundIoU("k"), EPS);
 
         MeanIoU probas = fresh(binary().optIgnoreIndex(255).optFromLogits(false));
-        update(probas, labels(manager, truth), probabilities(manager, pred).reshape(1, 4, 4));
+        update(probas, labels(truth), probabilities(pred).reshape(1, 4, 4));
         assertArrayEquals(CM_C, probas.getConfusionMatrix("k"));
         assertEquals(31.0 / 45, probas.getAccumulator("k"), 1e-7);
     }
@@ -217,7 +220,7 @@ class MeanIoUBinaryTest {
     void absentForegroundIsNaNAndOnlyPredictedForegroundIsZero() {
         int[] allBackground = new int[12];
         MeanIoU none = fresh(binary());
-        update(none, labels(manager, allBackground), logits(manager, allBackground));
+        update(none, labels(allBackground), logits(allBackground));
         // n = [[12, 0], [0, 0]]: IoU_bg = 12/12, foreground in neither truth nor prediction.
         assertArrayEquals(new long[][] {{12, 0}, {0, 0}}, none.getConfusionMatrix("k"));
         assertTrue(Double.isNaN(none.getForegroundIoU("k")));
@@ -229,7 +232,7 @@ class MeanIoUBinaryTest {
         int[] onePredicted = allBackground.clone();
         onePredicted[7] = 1;
         MeanIoU one = fresh(binary());
-        update(one, labels(manager, allBackground), logits(manager, onePredicted));
+        update(one, labels(allBackground), logits(onePredicted));
         assertArrayEquals(new long[][] {{11, 1}, {0, 0}}, one.getConfusionMatrix("k"));
         assertEquals(0.0, one.getForegroundIoU("k"), EPS);
         assertEquals(11.0 / 24, one.getAccumulator("k"), 1e-7);
@@ -238,18 +241,18 @@ class MeanIoUBinaryTest {
     @Test
     void labelsOtherThanZeroOneOrTheIgnoreIndexAreRejected() {
         MeanIoU miou = fresh(binary());
-        NDArray logits = logits(manager, PRED_C);
+        NDArray logits = logits(PRED_C);
         int[] two = TRUTH_C.clone();
         two[3] = 2;
-        assertMessage("label 2 is outside {0, 1}", () -> update(miou, labels(manager, two), logits));
+        assertMessage("label 2 is outside {0, 1}", () -> update(miou, labels(two), logits));
         int[] negative = TRUTH_C.clone();
         negative[0] = -1;
-        assertMessage("label -1", () -> update(miou, labels(manager, negative), logits));
+        assertMessage("label -1", () -> update(miou, labels(negative), logits));
         MeanIoU ignoring = fresh(binary().optIgnoreIndex(255));
-        assertMessage("ignore index 255", () -> update(ignoring, labels(manager, two), logits));
+        assertMessage("ignore index 255", () -> update(ignoring, labels(two), logits));
         assertMessage(
                 "non-integer value 0.5",
-                () -> update(miou, labels(manager, TRUTH_C).toType(DataType.FLOAT32, false).mul(0.5f), logits));
+                () -> update(miou, labels(TRUTH_C).toType(DataType.FLOAT32, false).mul(0.5f), logits));
         assertArrayEquals(new long[2][2], miou.getConfusionMatrix("k"), "failed updates count nothing");
         assertArrayEquals(new long[2][2], ignoring.getConfusionMatrix("k"));
     }
@@ -257,26 +260,26 @@ class MeanIoUBinaryTest {
     @Test
     void shapesThatDoNotFitNameBothShapes() {
         MeanIoU miou = fresh(binary());
-        NDArray labels = labels(manager, TRUTH_C); // (1, 3, 4)
+        NDArray labels = labels(TRUTH_C); // (1, 3, 4)
         // Transposed labels.
         assertMessage("labels of shape (1, 4, 3) do not fit binary predictions (numClasses 1) of"
-                + " shape (1, 1, 3, 4)", () -> update(miou, labels.reshape(1, 4, 3), logits(manager, PRED_C)));
+                + " shape (1, 1, 3, 4)", () -> update(miou, labels.reshape(1, 4, 3), logits(PRED_C)));
         // A channel on the labels but not on the predictions.
         assertMessage("labels of shape (1, 1, 3, 4) do not fit binary predictions (numClasses 1) of"
                 + " shape (1, 3, 4)",
-                () -> update(miou, labels.reshape(1, 1, 3, 4), logits(manager, PRED_C).reshape(1, 3, 4)));
+                () -> update(miou, labels.reshape(1, 1, 3, 4), logits(PRED_C).reshape(1, 3, 4)));
         // Two channels: a two-class model needs setNumClasses(2).
-        NDArray twoChannels = MeanIoUTest.logits(manager, 2, PRED_C); // (1, 2, 3, 4)
+        NDArray twoChannels = MeanIoUTest.logits(arrays.manager(), 2, PRED_C); // (1, 2, 3, 4)
         assertMessage("labels of shape (1, 3, 4) do not fit binary predictions (numClasses 1) of"
                 + " shape (1, 2, 3, 4)", () -> update(miou, labels, twoChannels));
         assertMessage("(they have 2)", () -> update(miou, labels, twoChannels));
         // Channel-less predictions whose class axis 1 has size 3: labels (1, 4) fit neither form.
-        NDArray short4 = manager.create(new long[] {0, 1, 1, 0}, new Shape(1, 4));
+        NDArray short4 = arrays.manager().create(new long[] {0, 1, 1, 0}, new Shape(1, 4));
         assertMessage("labels of shape (1, 4) do not fit binary predictions (numClasses 1) of shape"
-                + " (1, 3, 4)", () -> update(miou, short4, logits(manager, PRED_C).reshape(1, 3, 4)));
+                + " (1, 3, 4)", () -> update(miou, short4, logits(PRED_C).reshape(1, 3, 4)));
         MeanIoU farAxis = fresh(binary().optClassAxis(5));
         assertMessage("class axis 5 is out of range",
-                () -> update(farAxis, labels, logits(manager, PRED_C)));
+                () -> update(farAxis, labels, logits(PRED_C)));
         assertArrayEquals(new long[2][2], miou.getConfusionMatrix("k"), "failed updates count nothing");
     }
 
@@ -285,7 +288,7 @@ class MeanIoUBinaryTest {
         MeanIoU probas = fresh(binary().optFromLogits(false));
         // Logits of C range over [-3.3, 1.25]: not probabilities.
         assertMessage("probabilities must lie in [0, 1]",
-                () -> update(probas, labels(manager, TRUTH_C), logits(manager, PRED_C)));
+                () -> update(probas, labels(TRUTH_C), logits(PRED_C)));
         assertMessage("got 0", () -> MeanIoU.builder().setNumClasses(0).build());
         assertMessage("got -2", () -> new MeanIoU(-2));
         IllegalStateException e =
@@ -298,27 +301,21 @@ class MeanIoUBinaryTest {
     @Test
     void fromLogitsChangesNothingForSeveralClasses() {
         // Softmax probabilities of image A of MeanIoUTest have the logits' arg-max: CM_A either way.
-        NDArray logits = MeanIoUTest.logits(manager, 3, MeanIoUTest.PRED_A);
+        NDArray logits = MeanIoUTest.logits(arrays.manager(), 3, MeanIoUTest.PRED_A);
         MeanIoU probas = fresh(MeanIoU.builder().setNumClasses(3).optFromLogits(false));
-        update(probas, labels(manager, MeanIoUTest.TRUTH_A), logits.softmax(1));
+        update(probas, labels(MeanIoUTest.TRUTH_A), logits.softmax(1));
         assertArrayEquals(MeanIoUTest.CM_A, probas.getConfusionMatrix("k"));
         MeanIoU raw = fresh(MeanIoU.builder().setNumClasses(3).optFromLogits(false));
-        update(raw, labels(manager, MeanIoUTest.TRUTH_A), logits);
+        update(raw, labels(MeanIoUTest.TRUTH_A), logits);
         assertArrayEquals(MeanIoUTest.CM_A, raw.getConfusionMatrix("k"), "no [0, 1] check for C ≥ 2");
     }
 
     @Test
     void countsWhileAGradientCollectorRecords() {
         MeanIoU miou = fresh(binary().optIgnoreIndex(255).optFromLogits(false));
-        try (NDManager local = manager.newSubManager()) {
-            NDArray probas = probabilities(local, PRED_C);
-            probas.setRequiresGradient(true);
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                update(miou, labels(local, TRUTH_C), probas);
-                NDArray value = miou.evaluate(new NDList(labels(local, TRUTH_C)), new NDList(probas));
-                assertEquals(31.0 / 45, value.getFloat(), 1e-7);
-            }
-        }
+        float value = MeanIoUTest.countWhileRecording(
+                arrays.manager(), miou, local -> labels(local, TRUTH_C), local -> probabilities(local, PRED_C));
+        assertEquals(31.0 / 45, value, 1e-7);
         assertArrayEquals(CM_C, miou.getConfusionMatrix("k"));
     }
 
@@ -326,19 +323,18 @@ class MeanIoUBinaryTest {
     void updatesLeaveNoArraysBehind() {
         MeanIoU logitsMiou = fresh(binary().optIgnoreIndex(255));
         MeanIoU probasMiou = fresh(binary().optIgnoreIndex(255).optFromLogits(false));
-        try (NDManager local = manager.newSubManager()) {
+        try (NDManager local = arrays.manager().newSubManager()) {
             NDArray labels = labels(local, TRUTH_C, TRUTH_D);
             NDArray logits = logits(local, PRED_C, PRED_D);
             NDArray probas = probabilities(local, PRED_C, PRED_D).reshape(2, 3, 4);
-            BaseNDManager owner = (BaseNDManager) local;
-            int before = owner.getManagedArrays().size();
+            LiveArrays live = LiveArrays.of(local);
             for (int i = 0; i < 10; i++) {
                 update(logitsMiou, labels, logits);
                 update(probasMiou, labels, probas);
-                assertEquals(before, owner.getManagedArrays().size(), "live arrays after update " + i);
+                live.assertUnchanged("live arrays after update " + i);
             }
             logitsMiou.evaluate(new NDList(labels), new NDList(logits)).close();
-            assertEquals(before, owner.getManagedArrays().size(), "live arrays after evaluate");
+            live.assertUnchanged("live arrays after evaluate");
         }
         assertArrayEquals(new long[][] {{120, 20}, {20, 80}}, logitsMiou.getConfusionMatrix("k"));
         assertArrayEquals(new long[][] {{120, 20}, {20, 80}}, probasMiou.getConfusionMatrix("k"));
@@ -348,7 +344,7 @@ class MeanIoUBinaryTest {
     void float64CountsEqualFloat32Counts() {
         long[] counts =
                 ConfusionCounter.countBinary(
-                        logits(manager, PRED_C, PRED_D), labels(manager, TRUTH_C, TRUTH_D),
+                        logits(PRED_C, PRED_D), labels(TRUTH_C, TRUTH_D),
                         1, null, true, DataType.FLOAT64);
         assertArrayEquals(MeanIoUTest.flat(CM_CD), counts);
     }

@@ -6,16 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.github.djllovasz.testutil.LiveArrays;
+import io.github.djllovasz.testutil.TestArrays;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link MeanIoU} against confusion matrices counted by hand. */
 class MeanIoUTest {
@@ -49,17 +50,7 @@ class MeanIoUTest {
     static final long[][] CM_AB = {{4, 1, 2}, {2, 8, 0}, {1, 1, 5}};
 
     static final double EPS = 1e-12;
-    static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
+    @RegisterExtension static final TestArrays arrays = TestArrays.perClass();
 
     /** Logits [B, C, H, 4] whose argmax over axis 1 is {@code preds[b]} (row-major pixels). */
     static NDArray logits(NDManager m, int classes, int[]... preds) {
@@ -87,6 +78,16 @@ class MeanIoUTest {
         return m.create(values, new Shape(truths.length, truths[0].length / 4, 4));
     }
 
+    /** {@link #logits(NDManager, int, int[]...)} on the class's manager. */
+    static NDArray logits(int classes, int[]... preds) {
+        return logits(arrays.manager(), classes, preds);
+    }
+
+    /** {@link #labels(NDManager, int[]...)} on the class's manager. */
+    static NDArray labels(int[]... truths) {
+        return labels(arrays.manager(), truths);
+    }
+
     static MeanIoU fresh(MeanIoU.Builder builder) {
         MeanIoU miou = builder.build();
         miou.addAccumulator("k");
@@ -97,10 +98,33 @@ class MeanIoUTest {
         miou.updateAccumulator("k", new NDList(labels), new NDList(logits));
     }
 
+    /**
+     * Updates {@code miou} (key "k") and evaluates it while a gradient collector records, with
+     * predictions that require a gradient, on arrays of a sub-manager of {@code parent} that is
+     * closed after. MXNet forbids in-place updates while recording.
+     *
+     * @return the value {@code evaluate} gave
+     */
+    static float countWhileRecording(
+            NDManager parent,
+            MeanIoU miou,
+            Function<NDManager, NDArray> labels,
+            Function<NDManager, NDArray> predictions) {
+        try (NDManager local = parent.newSubManager()) {
+            NDArray x = predictions.apply(local);
+            x.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                update(miou, labels.apply(local), x);
+                NDArray value = miou.evaluate(new NDList(labels.apply(local)), new NDList(x));
+                return value.getFloat();
+            }
+        }
+    }
+
     @Test
     void handCountedImageGivesExactFractions() {
         MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3));
-        update(miou, labels(manager, TRUTH_A), logits(manager, 3, PRED_A));
+        update(miou, labels(TRUTH_A), logits(3, PRED_A));
         assertArrayEquals(CM_A, miou.getConfusionMatrix("k"));
         assertArrayEquals(new double[] {3.0 / 7, 3.0 / 5, 1.0 / 2}, miou.getClassIoU("k"), EPS);
         assertArrayEquals(new boolean[] {true, true, true}, miou.getPresentClasses("k"));
@@ -112,18 +136,18 @@ class MeanIoUTest {
     void pixelAccuracyIsTraceOverCountedPixels() {
         // A: trace of CM_A = 3 + 3 + 2 = 8 of 12 pixels → 2/3.
         MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3).optIgnoreIndex(255));
-        update(miou, labels(manager, TRUTH_A), logits(manager, 3, PRED_A));
+        update(miou, labels(TRUTH_A), logits(3, PRED_A));
         assertEquals(2.0 / 3, miou.getPixelAccuracy("k"), EPS);
         // Plus B: trace of CM_AB = 4 + 8 + 5 = 17 of 24 pixels → 17/24.
-        update(miou, labels(manager, TRUTH_B), logits(manager, 3, PRED_B));
+        update(miou, labels(TRUTH_B), logits(3, PRED_B));
         assertEquals(17.0 / 24, miou.getPixelAccuracy("k"), EPS);
         // Ignored pixels are in neither the trace nor the total: B with its last row labelled 255
         // leaves rows 0-1, truth 1 1 1 1 1 1 2 2 against pred 1 1 1 0 1 1 2 2: 7 right of 8.
         miou.addAccumulator("ignored");
         int[] truth = TRUTH_B.clone();
         java.util.Arrays.fill(truth, 8, 12, 255);
-        miou.updateAccumulator("ignored", new NDList(labels(manager, truth)),
-                new NDList(logits(manager, 3, PRED_B)));
+        miou.updateAccumulator("ignored", new NDList(labels(truth)),
+                new NDList(logits(3, PRED_B)));
         assertEquals(7.0 / 8, miou.getPixelAccuracy("ignored"), EPS);
         miou.resetAccumulator("k");
         assertTrue(Double.isNaN(miou.getPixelAccuracy("k")), "nothing counted: NaN");
@@ -134,7 +158,7 @@ class MeanIoUTest {
         MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3));
         NDArray value =
                 miou.evaluate(
-                        new NDList(labels(manager, TRUTH_B)), new NDList(logits(manager, 3, PRED_B)));
+                        new NDList(labels(TRUTH_B)), new NDList(logits(3, PRED_B)));
         assertEquals(new Shape(), value.getShape());
         assertEquals(DataType.FLOAT32, value.getDataType());
         assertEquals(173.0 / 315, value.getFloat(), 1e-7); // (1/3 + 5/7 + 3/5) / 3
@@ -144,10 +168,10 @@ class MeanIoUTest {
     @Test
     void twoBatchesAccumulateLikeOneBatchOfBoth() {
         MeanIoU split = fresh(MeanIoU.builder().setNumClasses(3));
-        update(split, labels(manager, TRUTH_A), logits(manager, 3, PRED_A));
-        update(split, labels(manager, TRUTH_B), logits(manager, 3, PRED_B));
+        update(split, labels(TRUTH_A), logits(3, PRED_A));
+        update(split, labels(TRUTH_B), logits(3, PRED_B));
         MeanIoU joint = fresh(MeanIoU.builder().setNumClasses(3));
-        update(joint, labels(manager, TRUTH_A, TRUTH_B), logits(manager, 3, PRED_A, PRED_B));
+        update(joint, labels(TRUTH_A, TRUTH_B), logits(3, PRED_A, PRED_B));
 
         assertArrayEquals(CM_AB, split.getConfusionMatrix("k"));
         assertArrayEquals(CM_AB, joint.getConfusionMatrix("k"));
@@ -166,7 +190,7 @@ class MeanIoUTest {
         miou.addAccumulator("progress");
         String[] keys = {"epoch", "progress"};
         miou.updateAccumulators(
-                keys, new NDList(labels(manager, TRUTH_A)), new NDList(logits(manager, 3, PRED_A)));
+                keys, new NDList(labels(TRUTH_A)), new NDList(logits(3, PRED_A)));
         assertArrayEquals(CM_A, miou.getConfusionMatrix("epoch"));
         assertArrayEquals(CM_A, miou.getConfusionMatrix("progress"));
 
@@ -177,7 +201,7 @@ class MeanIoUTest {
         assertArrayEquals(CM_A, miou.getConfusionMatrix("epoch"));
 
         miou.updateAccumulators(
-                keys, new NDList(labels(manager, TRUTH_B)), new NDList(logits(manager, 3, PRED_B)));
+                keys, new NDList(labels(TRUTH_B)), new NDList(logits(3, PRED_B)));
         assertArrayEquals(CM_B, miou.getConfusionMatrix("progress"));
         assertEquals(173.0 / 315, miou.getAccumulator("progress"), 1e-7);
         assertArrayEquals(CM_AB, miou.getConfusionMatrix("epoch"));
@@ -189,7 +213,7 @@ class MeanIoUTest {
         int[] truth = concat(TRUTH_A, new int[] {255, 255, 255, 255});
         int[] pred = concat(PRED_A, new int[] {1, 2, 0, 1});
         MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3).optIgnoreIndex(255));
-        update(miou, labels(manager, truth), logits(manager, 3, pred));
+        update(miou, labels(truth), logits(3, pred));
         assertArrayEquals(CM_A, miou.getConfusionMatrix("k"));
         assertEquals(107.0 / 210, miou.getAccumulator("k"), 1e-7);
     }
@@ -199,7 +223,7 @@ class MeanIoUTest {
         // Ignoring label 2 drops row 2 of CM_A; class 2 is still predicted on a class-0 pixel:
         // IoU_0 = 3/(3+1+2) = 1/2, IoU_1 = 3/5, IoU_2 = 0/(0+1+0) = 0, mIoU = 11/30.
         MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3).optIgnoreIndex(2));
-        update(miou, labels(manager, TRUTH_A), logits(manager, 3, PRED_A));
+        update(miou, labels(TRUTH_A), logits(3, PRED_A));
         assertArrayEquals(new long[][] {{3, 1, 1}, {1, 3, 0}, {0, 0, 0}}, miou.getConfusionMatrix("k"));
         assertArrayEquals(new double[] {0.5, 0.6, 0.0}, miou.getClassIoU("k"), EPS);
         assertEquals(11.0 / 30, miou.getAccumulator("k"), 1e-7);
@@ -208,7 +232,7 @@ class MeanIoUTest {
     @Test
     void classAbsentFromTruthAndPredictionIsLeftOutOfTheMean() {
         MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(4));
-        update(miou, labels(manager, TRUTH_A), logits(manager, 4, PRED_A));
+        update(miou, labels(TRUTH_A), logits(4, PRED_A));
         assertArrayEquals(new boolean[] {true, true, true, false}, miou.getPresentClasses("k"));
         double[] iou = miou.getClassIoU("k");
         assertTrue(Double.isNaN(iou[3]));
@@ -222,7 +246,7 @@ class MeanIoUTest {
         int[] pred = PRED_A.clone();
         pred[11] = 3;
         MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(4));
-        update(miou, labels(manager, TRUTH_A), logits(manager, 4, pred));
+        update(miou, labels(TRUTH_A), logits(4, pred));
         assertArrayEquals(new boolean[] {true, true, true, true}, miou.getPresentClasses("k"));
         assertArrayEquals(new double[] {0.5, 0.6, 0.5, 0.0}, miou.getClassIoU("k"), EPS);
         assertEquals(0.4, miou.getAccumulator("k"), 1e-7);
@@ -230,13 +254,13 @@ class MeanIoUTest {
 
     @Test
     void floatLabelsWithClassAxisAndChannelsLastCountTheSame() {
-        NDArray logits = logits(manager, 3, PRED_A);
+        NDArray logits = logits(3, PRED_A);
         MeanIoU withAxis = fresh(MeanIoU.builder().setNumClasses(3));
-        update(withAxis, labels(manager, TRUTH_A).toType(DataType.FLOAT32, false).reshape(1, 1, 3, 4), logits);
+        update(withAxis, labels(TRUTH_A).toType(DataType.FLOAT32, false).reshape(1, 1, 3, 4), logits);
         assertArrayEquals(CM_A, withAxis.getConfusionMatrix("k"));
 
         MeanIoU last = fresh(MeanIoU.builder().setNumClasses(3).optClassAxis(-1));
-        update(last, labels(manager, TRUTH_A), logits.transpose(0, 2, 3, 1));
+        update(last, labels(TRUTH_A), logits.transpose(0, 2, 3, 1));
         assertArrayEquals(CM_A, last.getConfusionMatrix("k"));
     }
 
@@ -244,7 +268,7 @@ class MeanIoUTest {
     void float64CountsEqualFloat32Counts() {
         long[] counts =
                 ConfusionCounter.count(
-                        logits(manager, 3, PRED_A, PRED_B), labels(manager, TRUTH_A, TRUTH_B),
+                        logits(3, PRED_A, PRED_B), labels(TRUTH_A, TRUTH_B),
                         3, 1, null, DataType.FLOAT64);
         assertArrayEquals(flat(CM_AB), counts);
     }
@@ -253,45 +277,45 @@ class MeanIoUTest {
     void anEmptyDeviceChunkCountsNothing() {
         // B = 0 (DJL's split of 9 images on 4 devices: 3, 3, 3, 0) adds nothing; A still counts.
         MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3));
-        update(miou, manager.zeros(new Shape(0, 3, 4), DataType.INT64), manager.zeros(new Shape(0, 3, 3, 4)));
+        update(miou, arrays.manager().zeros(new Shape(0, 3, 4), DataType.INT64), arrays.manager().zeros(new Shape(0, 3, 3, 4)));
         assertArrayEquals(new long[3][3], miou.getConfusionMatrix("k"));
-        update(miou, labels(manager, TRUTH_A), logits(manager, 3, PRED_A));
+        update(miou, labels(TRUTH_A), logits(3, PRED_A));
         assertArrayEquals(CM_A, miou.getConfusionMatrix("k"));
         MeanIoU binary = fresh(MeanIoU.builder().setNumClasses(1));
-        update(binary, manager.zeros(new Shape(0, 3, 4), DataType.INT64), manager.zeros(new Shape(0, 1, 3, 4)));
+        update(binary, arrays.manager().zeros(new Shape(0, 3, 4), DataType.INT64), arrays.manager().zeros(new Shape(0, 1, 3, 4)));
         assertArrayEquals(new long[2][2], binary.getConfusionMatrix("k"));
         // A zero-size spatial axis with images, and labels that do not fit, are still errors.
-        assertMessage("are empty", () -> update(miou, manager.zeros(new Shape(2, 0, 4), DataType.INT64),
-                manager.zeros(new Shape(2, 3, 0, 4))));
-        assertMessage("(0, 5, 4)", () -> update(miou, manager.zeros(new Shape(0, 5, 4), DataType.INT64),
-                manager.zeros(new Shape(0, 3, 3, 4))));
+        assertMessage("are empty", () -> update(miou, arrays.manager().zeros(new Shape(2, 0, 4), DataType.INT64),
+                arrays.manager().zeros(new Shape(2, 3, 0, 4))));
+        assertMessage("(0, 5, 4)", () -> update(miou, arrays.manager().zeros(new Shape(0, 5, 4), DataType.INT64),
+                arrays.manager().zeros(new Shape(0, 3, 3, 4))));
     }
 
     @Test
     void invalidInputsNameTheOffendingValue() {
         MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3));
-        NDArray logits = logits(manager, 3, PRED_A);
+        NDArray logits = logits(3, PRED_A);
         int[] tooLarge = TRUTH_A.clone();
         tooLarge[5] = 3;
-        assertMessage("label 3", () -> update(miou, labels(manager, tooLarge), logits));
+        assertMessage("label 3", () -> update(miou, labels(tooLarge), logits));
         int[] negative = TRUTH_A.clone();
         negative[0] = -1;
-        assertMessage("label -1", () -> update(miou, labels(manager, negative), logits));
+        assertMessage("label -1", () -> update(miou, labels(negative), logits));
         MeanIoU ignoring = fresh(MeanIoU.builder().setNumClasses(3).optIgnoreIndex(255));
-        assertMessage("ignore index 255", () -> update(ignoring, labels(manager, tooLarge), logits));
+        assertMessage("ignore index 255", () -> update(ignoring, labels(tooLarge), logits));
         assertMessage(
                 "(1, 4, 3)",
-                () -> update(miou, labels(manager, TRUTH_A).reshape(1, 4, 3), logits));
+                () -> update(miou, labels(TRUTH_A).reshape(1, 4, 3), logits));
         assertMessage(
                 "4 classes along axis 1 but numClasses is 3",
-                () -> update(miou, labels(manager, TRUTH_A), logits(manager, 4, PRED_A)));
+                () -> update(miou, labels(TRUTH_A), logits(4, PRED_A)));
         assertMessage(
                 "non-integer value 0.5",
-                () -> update(miou, labels(manager, TRUTH_A).toType(DataType.FLOAT32, false).add(0.5f), logits));
+                () -> update(miou, labels(TRUTH_A).toType(DataType.FLOAT32, false).add(0.5f), logits));
         assertMessage(
                 "class axis 4",
                 () -> update(fresh(MeanIoU.builder().setNumClasses(3).optClassAxis(4)),
-                        labels(manager, TRUTH_A), logits));
+                        labels(TRUTH_A), logits));
         assertMessage("no accumulator named 'other'", () -> miou.getAccumulator("other"));
         assertMessage("at least 1", () -> new MeanIoU(0));
         assertArrayEquals(new long[3][3], miou.getConfusionMatrix("k"), "failed updates count nothing");
@@ -301,32 +325,25 @@ class MeanIoUTest {
     void countsWhileAGradientCollectorRecords() {
         // MXNet forbids in-place updates while recording; the counting uses none.
         MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3).optIgnoreIndex(255));
-        try (NDManager local = manager.newSubManager()) {
-            NDArray logits = logits(local, 3, PRED_A);
-            logits.setRequiresGradient(true);
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                update(miou, labels(local, TRUTH_A), logits);
-                NDArray value = miou.evaluate(new NDList(labels(local, TRUTH_A)), new NDList(logits));
-                assertEquals(107.0 / 210, value.getFloat(), 1e-7);
-            }
-        }
+        float value = countWhileRecording(
+                arrays.manager(), miou, local -> labels(local, TRUTH_A), local -> logits(local, 3, PRED_A));
+        assertEquals(107.0 / 210, value, 1e-7);
         assertArrayEquals(CM_A, miou.getConfusionMatrix("k"));
     }
 
     @Test
     void updatesLeaveNoArraysBehind() {
         MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3).optIgnoreIndex(255));
-        try (NDManager local = manager.newSubManager()) {
+        try (NDManager local = arrays.manager().newSubManager()) {
             NDArray labels = labels(local, TRUTH_A, TRUTH_B);
             NDArray logits = logits(local, 3, PRED_A, PRED_B);
-            BaseNDManager owner = (BaseNDManager) local;
-            int before = owner.getManagedArrays().size();
+            LiveArrays live = LiveArrays.of(local);
             for (int i = 0; i < 20; i++) {
                 update(miou, labels, logits);
-                assertEquals(before, owner.getManagedArrays().size(), "live arrays after update " + i);
+                live.assertUnchanged("live arrays after update " + i);
             }
             miou.evaluate(new NDList(labels), new NDList(logits)).close();
-            assertEquals(before, owner.getManagedArrays().size(), "live arrays after evaluate");
+            live.assertUnchanged("live arrays after evaluate");
         }
         assertEquals(20 * 24L, ConfusionMatrix.of(3, flat(miou.getConfusionMatrix("k"))).total());
     }

@@ -9,45 +9,18 @@ import io.github.djllovasz.LovaszHingeLoss;
 import io.github.djllovasz.LovaszMultilabelLoss;
 import io.github.djllovasz.LovaszSoftmaxLoss;
 import io.github.djllovasz.testutil.Grad;
+import io.github.djllovasz.testutil.SeededArrays;
+import io.github.djllovasz.testutil.TestArrays;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Class weights, multilabel and N-D inputs, each checked against compositions of the base losses. */
 class OptionsTest {
 
-    private NDManager manager;
-    private final Random random = new Random(404);
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
-
-    private NDArray normal(long... shape) {
-        double[] v = new double[(int) new Shape(shape).size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = random.nextGaussian() * 2;
-        }
-        return manager.create(v, new Shape(shape));
-    }
-
-    private NDArray labels(int classes, long... shape) {
-        long[] v = new long[(int) new Shape(shape).size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = random.nextInt(classes);
-        }
-        return manager.create(v, new Shape(shape));
-    }
+    @RegisterExtension final TestArrays arrays = TestArrays.perTest();
+    /** Logits of N(0, 2²) and labels in [0, classes), drawn in order from one stream of seed 404. */
+    private final SeededArrays random = arrays.seeded(404);
 
     private double loss(LovaszSoftmaxLoss loss, NDArray x, NDArray y) {
         return Grad.value(x, a -> loss.evaluate(y, a));
@@ -55,9 +28,9 @@ class OptionsTest {
 
     @Test
     void classWeightsGiveTheWeightedMeanOverTakingPartClasses() {
-        NDArray x = normal(2, 4, 5, 5);
+        NDArray x = random.logits(2, 4, 5, 5);
         // Class 3 never occurs: with PRESENT it takes no part, so its weight must not count.
-        NDArray y = labels(3, 2, 5, 5);
+        NDArray y = random.labels(3, 2, 5, 5);
         double[] w = {0.5, 2.0, 1.0, 4.0};
         double[] single = new double[4];
         for (int c = 0; c < 4; c++) {
@@ -79,8 +52,8 @@ class OptionsTest {
 
     @Test
     void classWeightsPerImage() {
-        NDArray x = normal(2, 3, 4, 4);
-        NDArray y = labels(3, 2, 4, 4);
+        NDArray x = random.logits(2, 3, 4, 4);
+        NDArray y = random.labels(3, 2, 4, 4);
         double[] w = {1, 3, 0.5};
         double sum = 0;
         for (int n = 0; n < 2; n++) {
@@ -95,7 +68,7 @@ class OptionsTest {
     void classWeightsAreValidated() {
         LovaszSoftmaxLoss three = LovaszSoftmaxLoss.builder().optClassWeights(1, 1, 1).build();
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> three.evaluate(labels(4, 2, 3, 3), normal(2, 4, 3, 3)));
+                assertThrows(IllegalArgumentException.class, () -> three.evaluate(random.labels(4, 2, 3, 3), random.logits(2, 4, 3, 3)));
         assertTrue(e.getMessage().contains("3 entries") && e.getMessage().contains("C = 4"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> LovaszSoftmaxLoss.builder().optClassWeights(1, -1));
         assertThrows(IllegalArgumentException.class, () -> LovaszSoftmaxLoss.builder().optClassWeights(0, 0));
@@ -104,8 +77,8 @@ class OptionsTest {
 
     @Test
     void multilabelHingeIsTheMeanOverChannels() {
-        NDArray x = normal(2, 3, 4, 5);
-        NDArray y = labels(2, 2, 3, 4, 5);
+        NDArray x = random.logits(2, 3, 4, 5);
+        NDArray y = random.labels(2, 2, 3, 4, 5);
         for (boolean perImage : new boolean[] {false, true}) {
             double sum = 0;
             for (int c = 0; c < 3; c++) {
@@ -120,8 +93,8 @@ class OptionsTest {
 
     @Test
     void multilabelSigmoidIsTheMeanOverChannels() {
-        NDArray x = normal(2, 3, 4, 5);
-        NDArray y = labels(2, 2, 3, 4, 5);
+        NDArray x = random.logits(2, 3, 4, 5);
+        NDArray y = random.labels(2, 2, 3, 4, 5);
         y.set(new ai.djl.ndarray.index.NDIndex(":, 2"), 0); // a channel without positives still counts
         double sum = 0;
         for (int c = 0; c < 3; c++) {
@@ -137,14 +110,14 @@ class OptionsTest {
     void multilabelShapesMustMatch() {
         LovaszMultilabelLoss loss = LovaszMultilabelLoss.builder().build();
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> loss.evaluate(labels(2, 2, 4), normal(2, 3, 4)));
+                assertThrows(IllegalArgumentException.class, () -> loss.evaluate(random.labels(2, 2, 4), random.logits(2, 3, 4)));
         assertTrue(e.getMessage().contains("(2, 3, 4)"), e.getMessage());
     }
 
     @Test
     void volumesAndSequencesEqualFlattenedSpatialAxes() {
-        NDArray volume = normal(2, 3, 3, 4, 5);
-        NDArray volumeLabels = labels(3, 2, 3, 4, 5);
+        NDArray volume = random.logits(2, 3, 3, 4, 5);
+        NDArray volumeLabels = random.labels(3, 2, 3, 4, 5);
         NDArray flat = volume.reshape(2, 3, 60);
         NDArray flatLabels = volumeLabels.reshape(2, 60);
         for (boolean perImage : new boolean[] {false, true}) {
@@ -155,8 +128,8 @@ class OptionsTest {
             LovaszSoftmaxLoss last = LovaszSoftmaxLoss.builder().optPerImage(perImage).optClassAxis(-1).build();
             assertEquals(v, loss(last, channelsLast, volumeLabels), 1e-12, "channels-last volume");
         }
-        NDArray hingeVolume = normal(2, 3, 4, 5);
-        NDArray hingeLabels = labels(2, 2, 3, 4, 5);
+        NDArray hingeVolume = random.logits(2, 3, 4, 5);
+        NDArray hingeLabels = random.labels(2, 2, 3, 4, 5);
         LovaszHingeLoss hinge = LovaszHingeLoss.builder().build();
         assertEquals(
                 Grad.value(hingeVolume.reshape(2, 60), a -> hinge.evaluate(hingeLabels.reshape(2, 60), a)),

@@ -119,11 +119,11 @@ class ParityTest {
     private static void check(Fixture.Case c, DataType type) {
         JsonObject params = c.params();
         JsonObject inputs = c.inputs();
-        JsonObject expected = c.expected();
         boolean gradients =
                 c.tieFree() && (type == DataType.FLOAT64 || c.minSortedGap() >= FLOAT32_MIN_GAP);
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray labels = Fixture.labels(manager, inputs.getAsJsonObject("labels"));
+            Comparison compare = new Comparison(c, manager, type, gradients);
             switch (c.function()) {
                 case "lovasz_hinge": {
                     requireParams(params, "per_image", "ignore");
@@ -134,12 +134,12 @@ class ParityTest {
                         b.optIgnoreIndex(ignore);
                     }
                     LovaszHingeLoss loss = b.build();
-                    compare(c, manager, type, "logits", x -> loss.evaluate(labels, x), expected, gradients);
+                    compare.at("logits", x -> loss.evaluate(labels, x));
                     break;
                 }
                 case "lovasz_hinge_flat":
                     requireParams(params);
-                    compare(c, manager, type, "logits", x -> Lovasz.hingeFlat(labels, x), expected, gradients);
+                    compare.at("logits", x -> Lovasz.hingeFlat(labels, x));
                     break;
                 case "lovasz_softmax": {
                     requireParams(params, "classes", "per_image", "ignore");
@@ -156,44 +156,16 @@ class ParityTest {
                         // Sigmoid logits shaped like the labels get their size-1 class axis.
                         boolean sigmoid =
                                 Fixture.shape(inputs.getAsJsonObject("logits")).equals(labels.getShape());
-                        compare(
-                                c,
-                                manager,
-                                type,
-                                "logits",
-                                x -> loss.evaluate(labels, sigmoid ? x.expandDims(1) : x),
-                                expected,
-                                gradients);
+                        compare.at("logits", x -> loss.evaluate(labels, sigmoid ? x.expandDims(1) : x));
                     }
-                    compare(
-                            c,
-                            manager,
-                            type,
-                            "probas",
-                            x -> Lovasz.softmax(labels, x, classes, perImage, ignore),
-                            expected,
-                            gradients);
+                    compare.at("probas", x -> Lovasz.softmax(labels, x, classes, perImage, ignore));
                     break;
                 }
                 case "lovasz_softmax_flat": {
                     requireParams(params, "classes");
                     ClassSelection classes = classes(params.get("classes"));
-                    compare(
-                            c,
-                            manager,
-                            type,
-                            "logits",
-                            x -> Lovasz.softmaxFlat(labels, x.softmax(1), classes),
-                            expected,
-                            gradients);
-                    compare(
-                            c,
-                            manager,
-                            type,
-                            "probas",
-                            x -> Lovasz.softmaxFlat(labels, x, classes),
-                            expected,
-                            gradients);
+                    compare.at("logits", x -> Lovasz.softmaxFlat(labels, x.softmax(1), classes));
+                    compare.at("probas", x -> Lovasz.softmaxFlat(labels, x, classes));
                     break;
                 }
                 case "kornia_lovasz_softmax": {
@@ -221,7 +193,7 @@ class ParityTest {
                 case "kornia_lovasz_hinge": {
                     requireParams(params);
                     LovaszHingeLoss loss = LovaszHingeLoss.builder().optPerImage(true).build();
-                    compare(c, manager, type, "logits", x -> loss.evaluate(labels, x), expected, gradients);
+                    compare.at("logits", x -> loss.evaluate(labels, x));
                     break;
                 }
                 default:
@@ -230,7 +202,15 @@ class ParityTest {
         }
     }
 
-    /** Computes f at the named input and compares the loss and, if asked, grad_{input}. */
+    /** One case in one float type, its arrays on one manager; gradients: whether they are compared. */
+    private record Comparison(Fixture.Case c, NDManager manager, DataType type, boolean gradients) {
+
+        /** Computes f at the named input and compares the loss and, if asked, grad_{input}. */
+        void at(String input, Function<NDArray, NDArray> f) {
+            compare(c, manager, type, input, f, c.expected(), gradients);
+        }
+    }
+
     private static void compare(
             Fixture.Case c,
             NDManager manager,

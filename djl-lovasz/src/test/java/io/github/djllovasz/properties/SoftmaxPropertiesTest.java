@@ -7,30 +7,20 @@ import io.github.djllovasz.ClassSelection;
 import io.github.djllovasz.Lovasz;
 import io.github.djllovasz.LovaszSoftmaxLoss;
 import io.github.djllovasz.testutil.Grad;
+import io.github.djllovasz.testutil.SeededArrays;
+import io.github.djllovasz.testutil.TestArrays;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Lovász-Softmax properties that follow from its definition, independent of any reference. */
 class SoftmaxPropertiesTest {
 
-    private NDManager manager;
-    private final Random random = new Random(20181);
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+    @RegisterExtension final TestArrays arrays = TestArrays.perTest();
+    /** One stream of seed 20181 for each test: normal values, labels and extra draws in order. */
+    private final SeededArrays random = arrays.seeded(20181);
 
     /** At 0/1 predictions the loss of one class is exactly 1 − IoU of the predicted mask. */
     @Test
@@ -40,8 +30,8 @@ class SoftmaxPropertiesTest {
         int h = 7;
         int w = 9;
         for (int trial = 0; trial < 5; trial++) {
-            long[] truth = randomLabels(b * h * w, c);
-            long[] predicted = randomLabels(b * h * w, c);
+            long[] truth = random.labelValues(b * h * w, c);
+            long[] predicted = random.labelValues(b * h * w, c);
             double[] probas = new double[b * c * h * w];
             for (int n = 0; n < b; n++) {
                 for (int i = 0; i < h * w; i++) {
@@ -49,8 +39,8 @@ class SoftmaxPropertiesTest {
                     probas[(n * c + cls) * h * w + i] = 1.0;
                 }
             }
-            NDArray p = manager.create(probas, new Shape(b, c, h, w));
-            NDArray y = manager.create(truth, new Shape(b, h, w));
+            NDArray p = arrays.create(probas, b, c, h, w);
+            NDArray y = arrays.create(truth, b, h, w);
             for (int cls = 0; cls < c; cls++) {
                 long inter = 0;
                 long union = 0;
@@ -74,8 +64,8 @@ class SoftmaxPropertiesTest {
     void lossLiesInUnitInterval() {
         for (int trial = 0; trial < 20; trial++) {
             int c = 2 + random.nextInt(6);
-            NDArray logits = randomNormal(new Shape(2, c, 5, 6), 1 + trial);
-            NDArray labels = manager.create(randomLabels(2 * 30, c), new Shape(2, 5, 6));
+            NDArray logits = random.normal(new Shape(2, c, 5, 6), 1 + trial);
+            NDArray labels = random.labels(c, 2, 5, 6);
             for (ClassSelection s : new ClassSelection[] {ClassSelection.PRESENT, ClassSelection.ALL}) {
                 for (boolean perImage : new boolean[] {false, true}) {
                     LovaszSoftmaxLoss loss =
@@ -90,8 +80,8 @@ class SoftmaxPropertiesTest {
     /** Central finite differences in float64 agree with autograd on tie-free inputs. */
     @Test
     void gradientMatchesFiniteDifferences() {
-        NDArray logits = randomNormal(new Shape(2, 3, 4, 5), 2.0);
-        NDArray labels = manager.create(randomLabels(40, 3), new Shape(2, 4, 5));
+        NDArray logits = random.normal(new Shape(2, 3, 4, 5), 2.0);
+        NDArray labels = random.labels(3, 2, 4, 5);
         for (boolean perImage : new boolean[] {false, true}) {
             LovaszSoftmaxLoss loss =
                     LovaszSoftmaxLoss.builder().optPerImage(perImage).optIgnoreIndex(2).build();
@@ -112,8 +102,8 @@ class SoftmaxPropertiesTest {
     void invariantToPixelPermutation() {
         int c = 5;
         int pixels = 60;
-        NDArray probas = randomNormal(new Shape(pixels, c), 1.5).softmax(1);
-        long[] labels = randomLabels(pixels, c);
+        NDArray probas = random.normal(new Shape(pixels, c), 1.5).softmax(1);
+        long[] labels = random.labelValues(pixels, c);
         int[] perm = shuffled(pixels);
         double[] p = probas.toDoubleArray();
         double[] permutedP = new double[p.length];
@@ -123,9 +113,9 @@ class SoftmaxPropertiesTest {
             permutedY[i] = labels[perm[i]];
         }
         for (ClassSelection s : new ClassSelection[] {ClassSelection.PRESENT, ClassSelection.ALL}) {
-            double a = Grad.value(probas, x -> Lovasz.softmaxFlat(manager.create(labels), x, s));
-            NDArray q = manager.create(permutedP, new Shape(pixels, c));
-            double b = Grad.value(q, x -> Lovasz.softmaxFlat(manager.create(permutedY), x, s));
+            double a = Grad.value(probas, x -> Lovasz.softmaxFlat(arrays.manager().create(labels), x, s));
+            NDArray q = arrays.create(permutedP, pixels, c);
+            double b = Grad.value(q, x -> Lovasz.softmaxFlat(arrays.manager().create(permutedY), x, s));
             assertEquals(a, b, 1e-12, "selection " + s);
         }
     }
@@ -135,8 +125,8 @@ class SoftmaxPropertiesTest {
     void ignoringEqualsRemoving() {
         int c = 4;
         int pixels = 50;
-        NDArray logits = randomNormal(new Shape(1, c, pixels), 2.0);
-        long[] labels = randomLabels(pixels, c);
+        NDArray logits = random.normal(new Shape(1, c, pixels), 2.0);
+        long[] labels = random.labelValues(pixels, c);
         int kept = 0;
         for (int i = 0; i < pixels; i++) {
             if (random.nextInt(3) == 0) {
@@ -160,10 +150,10 @@ class SoftmaxPropertiesTest {
         }
         LovaszSoftmaxLoss ignoring = LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build();
         LovaszSoftmaxLoss plain = LovaszSoftmaxLoss.builder().build();
-        NDArray y = manager.create(labels, new Shape(1, pixels));
+        NDArray y = arrays.create(labels, 1, pixels);
         Grad withIgnore = Grad.of(logits, x -> ignoring.evaluate(y, x));
-        NDArray small = manager.create(subset, new Shape(1, c, kept));
-        NDArray ySmall = manager.create(subsetLabels, new Shape(1, kept));
+        NDArray small = arrays.create(subset, 1, c, kept);
+        NDArray ySmall = arrays.create(subsetLabels, 1, kept);
         Grad removed = Grad.of(small, x -> plain.evaluate(ySmall, x));
         assertEquals(removed.loss, withIgnore.loss, 1e-12);
         for (int i = 0; i < pixels; i++) {
@@ -183,8 +173,8 @@ class SoftmaxPropertiesTest {
     /** With one image, per-image averaging equals pooled averaging. */
     @Test
     void perImageWithOneImageEqualsPooled() {
-        NDArray logits = randomNormal(new Shape(1, 6, 8, 8), 2.0);
-        NDArray labels = manager.create(randomLabels(64, 6), new Shape(1, 8, 8));
+        NDArray logits = random.normal(new Shape(1, 6, 8, 8), 2.0);
+        NDArray labels = random.labels(6, 1, 8, 8);
         for (ClassSelection s : new ClassSelection[] {ClassSelection.PRESENT, ClassSelection.ALL, ClassSelection.of(0, 5)}) {
             Grad pooled = Grad.of(logits, x -> LovaszSoftmaxLoss.builder().optClasses(s).build().evaluate(labels, x));
             Grad perImage =
@@ -200,8 +190,8 @@ class SoftmaxPropertiesTest {
     @Test
     void perImageIsTheMeanOfSingleImages() {
         int b = 3;
-        NDArray logits = randomNormal(new Shape(b, 4, 5, 5), 2.0);
-        NDArray labels = manager.create(randomLabels(b * 25, 3), new Shape(b, 5, 5));
+        NDArray logits = random.normal(new Shape(b, 4, 5, 5), 2.0);
+        NDArray labels = random.labels(3, b, 5, 5);
         LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().optPerImage(true).build();
         double whole = Grad.value(logits, x -> loss.evaluate(labels, x));
         double sum = 0;
@@ -216,8 +206,8 @@ class SoftmaxPropertiesTest {
     /** Channels-last input with classAxis(-1) equals channels-first. */
     @Test
     void channelsLastEqualsChannelsFirst() {
-        NDArray logits = randomNormal(new Shape(2, 5, 4, 6), 2.0);
-        NDArray labels = manager.create(randomLabels(48, 5), new Shape(2, 4, 6));
+        NDArray logits = random.normal(new Shape(2, 5, 4, 6), 2.0);
+        NDArray labels = random.labels(5, 2, 4, 6);
         Grad first = Grad.of(logits, x -> LovaszSoftmaxLoss.builder().build().evaluate(labels, x));
         NDArray last = logits.transpose(0, 2, 3, 1).duplicate();
         double v = Grad.value(last, x -> LovaszSoftmaxLoss.builder().optClassAxis(-1).build().evaluate(labels, x));
@@ -227,24 +217,8 @@ class SoftmaxPropertiesTest {
     private double valueAt(LovaszSoftmaxLoss loss, double[] base, int i, double delta, Shape shape, NDArray labels) {
         double[] moved = base.clone();
         moved[i] += delta;
-        NDArray x = manager.create(moved, shape);
+        NDArray x = arrays.manager().create(moved, shape);
         return Grad.value(x, a -> loss.evaluate(labels, a));
-    }
-
-    private NDArray randomNormal(Shape shape, double scale) {
-        double[] v = new double[(int) shape.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = random.nextGaussian() * scale;
-        }
-        return manager.create(v, shape);
-    }
-
-    private long[] randomLabels(int n, int classes) {
-        long[] v = new long[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = random.nextInt(classes);
-        }
-        return v;
     }
 
     private int[] shuffled(int n) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import io.github.djllovasz.LovaszHingeLoss;
 import io.github.djllovasz.LovaszSoftmaxLoss;
-import ai.djl.ndarray.BaseNDManager;
+import io.github.djllovasz.testutil.LiveArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -36,13 +36,12 @@ class SoakTest {
             NDArray binary = ReliabilityFixtures.labels(manager, 24, 2, 4, 48, 48);
             logits.setRequiresGradient(true);
             binaryLogits.setRequiresGradient(true);
-            BaseNDManager owner = (BaseNDManager) manager;
             long rssStart = 0;
             int liveStart = 0;
             for (int i = 0; i < calls; i++) {
                 if (i == warmup) {
                     rssStart = residentKb();
-                    liveStart = owner.getManagedArrays().size();
+                    liveStart = LiveArrays.count(manager);
                 }
                 try (NDManager step = manager.newSubManager();
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -56,7 +55,7 @@ class SoakTest {
                 }
             }
             long rssEnd = residentKb();
-            int liveEnd = owner.getManagedArrays().size();
+            int liveEnd = LiveArrays.count(manager);
             System.out.printf(
                     "soak[%s]: %d calls, resident %d kB -> %d kB (%+.2f %%), live arrays %d -> %d%n",
                     Engine.getInstance().getEngineName().toLowerCase(),

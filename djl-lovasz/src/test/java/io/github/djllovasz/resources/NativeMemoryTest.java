@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.engine.Engine;
 import io.github.djllovasz.LovaszHingeLoss;
 import io.github.djllovasz.LovaszSoftmaxLoss;
-import ai.djl.ndarray.BaseNDManager;
+import io.github.djllovasz.testutil.LiveArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -31,20 +31,19 @@ class NativeMemoryTest {
             NDArray hingeLogits = manager.randomNormal(new Shape(2, 8, 8));
             hingeLogits.setRequiresGradient(true);
             LovaszHingeLoss hinge = LovaszHingeLoss.builder().build();
-            BaseNDManager owner = (BaseNDManager) manager;
-            int before = owner.getManagedArrays().size();
+            LiveArrays live = LiveArrays.of(manager);
             for (int i = 0; i < 300; i++) {
                 // The step scope holds what DJL's backward creates (a ones-like seed gradient).
                 try (NDManager step = manager.newSubManager();
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray a = ((LovaszSoftmaxLoss) losses[i % 2]).evaluate(labels, logits);
-                    assertEquals(before + 1, owner.getManagedArrays().size(), "only the loss is new");
+                    assertEquals(live.atStart() + 1, live.now(), "only the loss is new");
                     a.attach(step);
                     NDArray b = hinge.evaluate(binary, hingeLogits);
                     b.attach(step);
                     collector.backward(a.add(b));
                 }
-                assertEquals(before, owner.getManagedArrays().size(), "live arrays after call " + i);
+                live.assertUnchanged("live arrays after call " + i);
             }
         }
     }

@@ -9,15 +9,14 @@ import io.github.djllovasz.LovaszLosses;
 import io.github.djllovasz.SegmentationBinaryCrossEntropyLoss;
 import io.github.djllovasz.SegmentationCrossEntropyLoss;
 import io.github.djllovasz.testutil.Grad;
+import io.github.djllovasz.testutil.TestArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * B = 0, the shard DJL gives the last device when a batch has too few images (B = 9 on 4
@@ -26,21 +25,11 @@ import org.junit.jupiter.api.Test;
  */
 class EmptyShardTest {
 
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+    @RegisterExtension final TestArrays arrays = TestArrays.perTest();
 
     private void assertZero(Loss loss, Shape predictions, Shape labels) {
-        NDArray x = manager.zeros(predictions, DataType.FLOAT64);
-        NDArray y = manager.zeros(labels, DataType.INT64);
+        NDArray x = arrays.manager().zeros(predictions, DataType.FLOAT64);
+        NDArray y = arrays.manager().zeros(labels, DataType.INT64);
         Grad g = Grad.of(x, a -> {
             NDArray value = loss.evaluate(new NDList(y), new NDList(a));
             assertEquals(DataType.FLOAT64, value.getDataType(), loss.getName());
