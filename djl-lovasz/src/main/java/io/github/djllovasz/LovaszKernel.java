@@ -56,7 +56,8 @@ final class LovaszKernel {
                 () -> {
                     NDArray widened = EngineQuirks.widen(predictions);
                     if (SegmentationInputs.isEmptyBatch(widened)) {
-                        SoftmaxRows.checkShapes(labels, widened, options.classAxis);
+                        SegmentationInputs.requireClassAxisShapes(
+                                labels, widened, options.classAxis, "predictions");
                         return SegmentationInputs.zeroLoss(widened);
                     }
                     return loss(SoftmaxRows.build(labels, widened, options));

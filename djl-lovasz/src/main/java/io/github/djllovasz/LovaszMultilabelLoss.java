@@ -24,6 +24,8 @@ import ai.djl.ndarray.types.Shape;
 public class LovaszMultilabelLoss extends LovaszLoss {
 
     private final boolean sigmoid;
+    /** Each row (channel, or image × channel) its own problem, rows averaged: "per image" over rows. */
+    private final LovaszOptions rowsAlone;
 
     /**
      * Creates the loss from a builder.
@@ -33,6 +35,9 @@ public class LovaszMultilabelLoss extends LovaszLoss {
     protected LovaszMultilabelLoss(Builder builder) {
         super(builder);
         this.sigmoid = builder.sigmoid;
+        this.rowsAlone = options.copy();
+        rowsAlone.perImage = true;
+        rowsAlone.classes = ClassSelection.ALL;
     }
 
     /** @return a builder (pooled over the batch, hinge, no ignore) */
@@ -58,11 +63,6 @@ public class LovaszMultilabelLoss extends LovaszLoss {
                     "multilabel logits and labels must both be [B, C, ...] of the same shape, got "
                             + shape + " and " + targets.getShape());
         }
-        // Each channel's rows are scored alone and the rows averaged: one row per channel, or per
-        // image × channel, each its own binary problem ("per image" over those rows).
-        LovaszOptions rowsAlone = options.copy();
-        rowsAlone.perImage = true;
-        rowsAlone.classes = ClassSelection.ALL;
         long batch = shape.get(0);
         if (batch == 0) {
             return LovaszKernel.hinge(targets, logits, rowsAlone); // 0, zero gradient

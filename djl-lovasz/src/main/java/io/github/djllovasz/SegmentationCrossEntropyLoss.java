@@ -52,17 +52,12 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
     private NDArray compute(NDArray labels, NDArray logits) {
         return Scoped.compute(
                 () -> {
-                    SegmentationInputs.requireFloatAndSameDevice(labels, logits, "logits");
-                    Shape shape = logits.getShape();
-                    if (shape.dimension() < 2) {
-                        throw new IllegalArgumentException(
-                                "logits must be [B, C, ...], got shape " + shape);
-                    }
-                    int axis = SegmentationInputs.resolveClassAxis(classAxis, shape);
+                    int axis =
+                            SegmentationInputs.requireClassAxisShapes(labels, logits, classAxis, "logits");
                     if (SegmentationInputs.isEmptyBatch(logits)) {
-                        SegmentationInputs.requireLabelShape(shape, axis, labels);
                         return SegmentationInputs.zeroLoss(logits);
                     }
+                    Shape shape = logits.getShape();
                     SegmentationInputs.requireNonEmpty(logits, "logits");
                     long numClasses = shape.get(axis);
                     NDArray ids = SegmentationInputs.labelsForClassAxis(shape, axis, labels);

@@ -70,8 +70,33 @@ public final class SegmentationInputs {
         if (predictions.getShape().size() == 0) {
             throw new IllegalArgumentException(
                     what + " of shape " + predictions.getShape()
-                            + " are empty: the Lovász loss needs at least one image and one pixel");
+                            + " are empty: with images (B > 0), every axis needs at least one"
+                            + " element");
         }
+    }
+
+    /**
+     * Checks predictions with a class axis against their labels: floating point, the labels'
+     * device, a batch and a class axis, and labels of the prediction shape without the class axis
+     * (or with it of size 1). Label values are not looked at, so this holds for an empty batch too.
+     *
+     * @param labels class ids
+     * @param predictions {@code [B, C, d1, ...]}
+     * @param classAxis the class axis, negative counting from the end
+     * @param what the name of the predictions in messages ("logits", "predictions")
+     * @return the resolved class axis
+     */
+    public static int requireClassAxisShapes(
+            NDArray labels, NDArray predictions, int classAxis, String what) {
+        requireFloatAndSameDevice(labels, predictions, what);
+        Shape shape = predictions.getShape();
+        if (shape.dimension() < 2) {
+            throw new IllegalArgumentException(
+                    what + " must be [B, C, ...] with a batch and a class axis, got shape " + shape);
+        }
+        int axis = resolveClassAxis(classAxis, shape);
+        requireLabelShape(shape, axis, labels);
+        return axis;
     }
 
     /**

@@ -28,7 +28,9 @@ final class SoftmaxRows {
      */
     static Rows build(NDArray labels, NDArray predictions, LovaszOptions options) {
         Integer ignoreIndex = options.ignoreIndex;
-        int axis = checkShapes(labels, predictions, options.classAxis);
+        int axis =
+                SegmentationInputs.requireClassAxisShapes(
+                        labels, predictions, options.classAxis, "predictions");
         Shape shape = predictions.getShape();
         SegmentationInputs.requireNonEmpty(predictions, "predictions");
         NDArray flatLabels = SegmentationInputs.labelsForClassAxis(shape, axis, labels);
@@ -71,26 +73,6 @@ final class SoftmaxRows {
         double[] coefficients = classAverage(multiplicities, present, groups, kept);
         return takingPart(
                 kept, coefficients, probas, foreground, valid, options.perImage, groups, numClasses, length);
-    }
-
-    /**
-     * Checks types, devices and shapes (not label values), also for an empty batch.
-     *
-     * @param labels class ids
-     * @param predictions {@code [B, C, d1, ...]}
-     * @param classAxis the class axis, negative counting from the end
-     * @return the resolved class axis
-     */
-    static int checkShapes(NDArray labels, NDArray predictions, int classAxis) {
-        SegmentationInputs.requireFloatAndSameDevice(labels, predictions, "predictions");
-        Shape shape = predictions.getShape();
-        if (shape.dimension() < 2) {
-            throw new IllegalArgumentException(
-                    "predictions must be [B, C, ...] with a batch and a class axis, got shape " + shape);
-        }
-        int axis = SegmentationInputs.resolveClassAxis(classAxis, shape);
-        SegmentationInputs.requireLabelShape(shape, axis, labels);
-        return axis;
     }
 
     /** How often each class counts: its multiplicity in the selection times its weight. */

@@ -56,22 +56,17 @@ final class ConfusionCounter {
             Integer ignoreIndex,
             DataType type) {
         Shape shape = predictions.getShape();
-        if (shape.dimension() < 2) {
-            throw new IllegalArgumentException(
-                    "predictions of shape " + shape + " need a batch axis and a class axis");
-        }
-        int axis = SegmentationInputs.resolveClassAxis(classAxis, shape);
+        int axis =
+                SegmentationInputs.requireClassAxisShapes(labels, predictions, classAxis, "predictions");
         if (shape.get(axis) != numClasses) {
             throw new IllegalArgumentException(
                     "predictions of shape " + shape + " have " + shape.get(axis)
                             + " classes along axis " + axis + " but numClasses is " + numClasses);
         }
-        SegmentationInputs.requireFloatAndSameDevice(labels, predictions, "predictions");
         if (SegmentationInputs.isEmptyBatch(predictions)) {
-            SegmentationInputs.requireLabelShape(shape, axis, labels);
             return new long[numClasses * numClasses]; // a device's empty chunk counts nothing
         }
-        requireNonEmpty(shape);
+        SegmentationInputs.requireNonEmpty(predictions, "predictions");
         NDManager owner = predictions.getManager();
         try (NDManager scope = owner.newSubManager(predictions.getDevice())) {
             scope.tempAttachAll(predictions, labels);
@@ -129,7 +124,7 @@ final class ConfusionCounter {
         if (SegmentationInputs.isEmptyBatch(predictions)) {
             return new long[4]; // a device's empty chunk counts nothing
         }
-        requireNonEmpty(shape);
+        SegmentationInputs.requireNonEmpty(predictions, "predictions");
         NDManager owner = predictions.getManager();
         try (NDManager scope = owner.newSubManager(predictions.getDevice())) {
             scope.tempAttachAll(predictions, labels);
@@ -148,14 +143,6 @@ final class ConfusionCounter {
     }
 
     /** Returns if the labels are the predictions without their size-1 class axis; else throws. */
-    /** A zero-size axis with B > 0 is a mistake (B = 0, a device's empty chunk, is not). */
-    private static void requireNonEmpty(Shape shape) {
-        if (shape.size() == 0) {
-            throw new IllegalArgumentException(
-                    "predictions of shape " + shape + " are empty: nothing to count");
-        }
-    }
-
     private static void requireChannelFit(Shape shape, Shape labelShape, int classAxis) {
         int rank = shape.dimension();
         int axis = classAxis < 0 ? classAxis + rank : classAxis;

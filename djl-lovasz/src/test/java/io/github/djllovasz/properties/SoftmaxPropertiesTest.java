@@ -10,7 +10,6 @@ import io.github.djllovasz.testutil.Grad;
 import io.github.djllovasz.testutil.SeededArrays;
 import io.github.djllovasz.testutil.TestArrays;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
