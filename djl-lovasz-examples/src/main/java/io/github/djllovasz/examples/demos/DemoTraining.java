@@ -17,6 +17,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
+import io.github.djllovasz.examples.EpochMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -118,11 +119,8 @@ final class DemoTraining {
         public void onEpoch(Trainer trainer) {
             step++;
             if (step % 100 == 0 || step == steps) {
-                String key = EvaluatorTrainingListener.metricName(
-                        loss, EvaluatorTrainingListener.TRAIN_EPOCH);
-                double value = trainer.getMetrics() != null && trainer.getMetrics().hasMetric(key)
-                        ? trainer.getMetrics().latestMetric(key).getValue()
-                        : Double.NaN;
+                double value =
+                        EpochMetrics.latest(trainer, loss, EvaluatorTrainingListener.TRAIN_EPOCH);
                 out.printf(Locale.ROOT, "  %s: step %d/%d, loss %.4f%n", name, step, steps, value);
             }
         }

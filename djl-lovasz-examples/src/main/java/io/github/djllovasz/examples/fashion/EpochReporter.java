@@ -1,12 +1,12 @@
 package io.github.djllovasz.examples.fashion;
 
 import io.github.djllovasz.EpochSwitchLoss;
-import ai.djl.metric.Metrics;
 import ai.djl.training.Trainer;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
+import io.github.djllovasz.examples.EpochMetrics;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,10 +47,9 @@ public class EpochReporter extends TrainingListenerAdapter {
     /** {@inheritDoc} */
     @Override
     public void onEpoch(Trainer trainer) {
-        Metrics metrics = trainer.getMetrics();
-        double lossValue = latest(metrics, loss, EvaluatorTrainingListener.TRAIN_EPOCH);
-        double trainMiou = latest(metrics, miou, EvaluatorTrainingListener.TRAIN_EPOCH);
-        double testMiou = latest(metrics, miou, EvaluatorTrainingListener.VALIDATE_EPOCH);
+        double lossValue = EpochMetrics.latest(trainer, loss, EvaluatorTrainingListener.TRAIN_EPOCH);
+        double trainMiou = EpochMetrics.latest(trainer, miou, EvaluatorTrainingListener.TRAIN_EPOCH);
+        double testMiou = EpochMetrics.latest(trainer, miou, EvaluatorTrainingListener.VALIDATE_EPOCH);
         testMeanIou.add(testMiou);
         trainLoss.add(lossValue);
         String phase = loss instanceof EpochSwitchLoss
@@ -59,14 +58,6 @@ public class EpochReporter extends TrainingListenerAdapter {
         out.printf(Locale.ROOT, "[%s] epoch %d/%d  loss %.4f%s  train mIoU %.4f  test mIoU %.4f%n",
                 label, testMeanIou.size(), epochs, lossValue, phase, trainMiou, testMiou);
         out.flush();
-    }
-
-    private static double latest(Metrics metrics, Evaluator evaluator, String stage) {
-        String name = EvaluatorTrainingListener.metricName(evaluator, stage);
-        if (metrics == null || !metrics.hasMetric(name)) {
-            return Double.NaN;
-        }
-        return metrics.latestMetric(name).getValue();
     }
 
     /** @return test mIoU after each epoch so far */
