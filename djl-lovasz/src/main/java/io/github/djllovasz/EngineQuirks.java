@@ -1,7 +1,9 @@
 package io.github.djllovasz;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.function.UnaryOperator;
@@ -74,6 +76,92 @@ final class EngineQuirks {
         try (NDArray wrapped = manager.create(values)) {
             return wrapped.duplicate();
         }
+    }
+
+    /**
+     * The rows of an {@code [R, N]} array of errors in decreasing order.
+     *
+     * @param errors the errors (detached)
+     * @return the sorted errors and where each came from
+     */
+    static Order sortDecreasing(NDArray errors) {
+        NDManager manager = errors.getManager();
+        long rows = errors.getShape().get(0);
+        long length = errors.getShape().get(1);
+        NDArray rowStarts =
+                manager.arange(0, Math.toIntExact(rows), 1, DataType.INT64).mul(length).reshape(rows, 1);
+        if (isPyTorch(manager)) {
+            // topK of every element returns the sorted values with their indices, and is a few
+            // per cent faster than argSort (which sorts the values too but returns only indices).
+            NDList top = errors.topK(Math.toIntExact(length), 1, true, true);
+            NDArray flat = scratch(top.get(1)).add(rowStarts).get();
+            return new Order(top.get(0), flat);
+        }
+        // MXNet has no topK: an ascending argSort of the negated errors (a descending one costs
+        // a flip copy), and one take of the errors.
+        NDArray flat =
+                scratch(errors.neg().argSort(1, true).toType(DataType.INT64, false)).add(rowStarts).get();
+        return new Order(errors.take(flat), flat);
+    }
+
+    /**
+     * {@code Σ_k factors[r, k] · values[r, π_r(k)]} for every row {@code r}, where {@code π_r(k)}
+     * is the pixel at sorted position {@code k}: differentiable in the values only. On PyTorch
+     * the factors go back to pixel order (one index_put, no autograd), so that the backward pass
+     * is elementwise; PyTorch runs the backward pass of a take (a scatter-add) on one thread.
+     * Elsewhere (MXNet has no put) the values are taken in sorted order.
+     *
+     * @param values {@code [R, N]} in pixel order
+     * @param order the sort of the rows
+     * @param factors {@code [R, N]} in sorted order, of the values' type
+     * @return {@code [R]}
+     */
+    static NDArray sortedRowDot(NDArray values, Order order, NDArray factors) {
+        if (isPyTorch(values.getManager())) {
+            NDArray inPixelOrder = order.sortedErrors; // every entry is overwritten
+            inPixelOrder
+                    .reshape(-1)
+                    .set(new NDIndex("{}", order.flatIndex.reshape(-1)), factors.reshape(-1));
+            return LovaszKernel.rowDot(values, inPixelOrder);
+        }
+        return LovaszKernel.rowDot(values.take(order.flatIndex), factors);
+    }
+
+    /** Rows sorted by decreasing error: the sorted errors and the flat index of each. */
+    static final class Order {
+        /** The errors in decreasing order along each row, {@code [R, N]}. */
+        final NDArray sortedErrors;
+        /** For each sorted position, the flat index {@code r·N + pixel} into {@code [R, N]}. */
+        final NDArray flatIndex;
+
+        Order(NDArray sortedErrors, NDArray flatIndex) {
+            this.sortedErrors = sortedErrors;
+            this.flatIndex = flatIndex;
+        }
+    }
+
+    /**
+     * {@code d[r, k] = x[r, k] − x[r, k − 1]} along the rows, with {@code x[r, −1] = 0}. On
+     * PyTorch {@code x} is overwritten and {@code spare} (same shape, no longer needed) holds
+     * the shifted copy; elsewhere the differences are a fresh array.
+     *
+     * @param x {@code [R, N]}, owned by the caller and needing no gradient
+     * @param spare {@code [R, N]} of x's type that the caller no longer needs
+     * @return the differences
+     */
+    static NDArray differences(NDArray x, NDArray spare) {
+        long length = x.getShape().get(1);
+        if (length == 1) {
+            return x;
+        }
+        NDIndex allButLast = new NDIndex(":, :" + (length - 1));
+        if (isPyTorch(x.getManager())) {
+            spare.set(new NDIndex(":, 1:"), x.get(allButLast));
+            spare.set(new NDIndex(":, :1"), 0);
+            return x.subi(spare);
+        }
+        NDArray rest = x.get(new NDIndex(":, 1:")).sub(x.get(allButLast));
+        return x.get(new NDIndex(":, :1")).concat(rest, 1);
     }
 
     /**

@@ -32,9 +32,22 @@ final class HingeRows {
 
         int rows = options.perImage ? Math.toIntExact(batch) : 1;
         NDArray rowLabels = flatLabels.reshape(rows, -1);
-        NDArray valid = options.ignoreIndex == null ? null : rowLabels.neq(options.ignoreIndex);
+        NDArray foreground = rowLabels.eq(1);
         double[] mean = new double[rows];
         Arrays.fill(mean, 1.0 / rows);
-        return new Rows(logits.reshape(rows, -1), rowLabels.eq(1), valid, Rows.Errors.HINGE, mean);
+        NDArray valid = null;
+        if (options.ignoreIndex != null) {
+            valid = rowLabels.neq(options.ignoreIndex);
+            foreground = foreground.logicalAnd(valid);
+            // A row without a counted pixel adds 0 (and still counts in the mean); the kernel
+            // needs one counted pixel per row, so its coefficient is 0.
+            boolean[] counted = valid.max(new int[] {-1}).toBooleanArray();
+            for (int r = 0; r < rows; r++) {
+                if (!counted[r]) {
+                    mean[r] = 0;
+                }
+            }
+        }
+        return new Rows(logits.reshape(rows, -1), foreground, valid, Rows.Errors.HINGE, mean);
     }
 }

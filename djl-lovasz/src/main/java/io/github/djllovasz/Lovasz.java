@@ -125,7 +125,7 @@ public final class Lovasz {
                     long length = rows.getShape().get(1);
                     DataType type =
                             LovaszKernel.countType(sortedForeground.getDataType(), length);
-                    NDArray weights = LovaszKernel.jaccardWeights(rows, null, type);
+                    NDArray weights = LovaszKernel.jaccardWeights(rows.toType(type, false));
                     return flat ? weights.reshape(-1) : weights;
                 },
                 sortedForeground);

@@ -1,6 +1,7 @@
 package io.github.djllovasz;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -22,9 +23,10 @@ import io.github.djllovasz.EngineQuirks.Scratch;
  *       coefficient in the final sum. Rows that cannot contribute (classes outside the selection,
  *       absent classes with PRESENT) are left out before anything is sorted.
  *   <li><b>Sort</b> ({@link #loss}): the errors are {@code e = (1 − 2g)·v + b} with {@code b = g}
- *       ({@code |g − p|}) or {@code b = 1} (hinge {@code 1 − s·(2g − 1)}); one {@code argSort}
- *       of every row at once orders them decreasingly, and {@code take} on flat indices permutes
- *       values, ground truth and validity (no {@code gather}: MXNet lacks it).
+ *       ({@code |g − p|}) or {@code b = 1} (hinge {@code 1 − s·(2g − 1)}); ignored pixels get
+ *       {@code −∞}, so they sort last. One sort of every row at once orders them decreasingly
+ *       ({@link EngineQuirks#sortDecreasing}), and one {@code take} on flat indices brings the
+ *       ground truth into that order (no {@code gather}: MXNet lacks it).
  *   <li><b>Weights</b> ({@link #jaccardWeights}): the paper's Algorithm 1, the gradient of the
  *       Lovász extension of the Jaccard loss at the sorted errors.
  *   <li><b>Loss</b>: {@code L_r = Σ_k w_k·f(e_(k))} with {@code f} the identity (softmax) or
@@ -34,7 +36,7 @@ import io.github.djllovasz.EngineQuirks.Scratch;
  * <p>The sort permutation and the weights are constants to autograd; gradients flow through the
  * values only. Since the errors are linear in the values, {@code L_r} is computed as {@code Σ_k
  * (w_k·a_k)·v_(k) + Σ_k w_k·b_k} with {@code a = 1 − 2g} (times {@code [e > 0]} for the hinge):
- * autograd sees one {@code take} of the values and one dot product per row.
+ * autograd sees one dot product per row ({@link EngineQuirks#sortedRowDot}).
  */
 final class LovaszKernel {
 
@@ -97,59 +99,44 @@ final class LovaszKernel {
     static NDArray loss(Rows rows) {
         NDArray values = rows.values;
         NDManager manager = values.getManager();
-        long numRows = values.getShape().get(0);
         long length = values.getShape().get(1);
         DataType valueType = values.getDataType();
         DataType countType = countType(valueType, length);
 
-        // Step 3. Sort keys: the negated errors −e = −((1 − 2g)·v + b), detached; ascending keys
-        // are descending errors (a descending argSort would cost a flip copy).
-        NDArray keys =
-                errors(rows.errors, rows.foreground, values.stopGradient(), valueType).neg().get();
-        // The permutation becomes a flat index into the [R, N] arrays: row r's indices + r·N.
-        NDArray rowStarts =
-                manager.arange(0, Math.toIntExact(numRows), 1, DataType.INT64)
-                        .mul(length)
-                        .reshape(numRows, 1);
-        NDArray flat =
-                EngineQuirks.scratch(keys.argSort(1, true).toType(DataType.INT64, false))
-                        .add(rowStarts)
-                        .get();
-        keys.close();
-        NDArray sortedValues = values.take(flat);
-        NDArray sortedForeground = rows.foreground.take(flat);
-        NDArray sortedValid = null;
+        // Step 3. The errors, detached, ignored pixels at −∞ so that they sort after every
+        // counted pixel; one sort of every row at once, decreasing.
+        NDArray errors = errors(rows.errors, rows.foreground, values.stopGradient(), valueType);
         if (rows.valid != null) {
-            sortedValid = rows.valid.take(flat);
-            sortedForeground = sortedForeground.logicalAnd(sortedValid);
+            NDArray minusInfinity =
+                    manager.create(Double.NEGATIVE_INFINITY).toType(valueType, false);
+            errors = NDArrays.where(rows.valid, errors, minusInfinity);
         }
-        flat.close();
+        EngineQuirks.Order order = EngineQuirks.sortDecreasing(errors);
+        errors.close();
 
-        // Step 4.
-        NDArray weights = jaccardWeights(sortedForeground, sortedValid, countType);
+        // Step 4. The ground truth in sorted order (a take of booleans is cheaper than one of
+        // floats); the ignored pixels, last, have g = 0.
+        NDArray g = rows.foreground.take(order.flatIndex).toType(countType, false);
+        NDArray weights = jaccardWeights(g);
 
-        // Step 5. L_r = Σ_k w_k·f(e_(k)) = Σ_k (w_k·a_k)·v_(k) + Σ_k w_k·b_k: the same errors,
-        // now in the sorted order; for the hinge, a and b are 0 where e ≤ 0 (relu).
-        NDArray g = sortedForeground.toType(countType, true);
+        // Step 5. L_r = Σ_k w_k·f(e_(k)) = Σ_k (w_k·a_k)·v_(k) + Σ_k w_k·b_k, where e = a·v + b:
+        // a = 1 − 2g and b = g (absolute), or b = 1 (hinge), both 0 where e ≤ 0 (relu).
         NDArray constant;
-        NDArray slope;
+        Scratch slope;
         if (rows.errors == Rows.Errors.ABSOLUTE) {
-            constant = rowDot(weights, g); // b = g
-            slope = EngineQuirks.scratch(g).mul(-2).add(1).get(); // a = 1 − 2g, in g's buffer
+            constant = rowDot(weights, g);
+            slope = EngineQuirks.scratch(g).mul(-2).add(1);
         } else {
-            slope = EngineQuirks.scratch(g).mul(-2).add(1).get();
-            NDArray v = sortedValues.stopGradient();
-            NDArray e = slope.mul(v.getDataType() == countType ? v : v.toType(countType, false)).add(1);
-            NDArray active = e.gt(0).toType(countType, false);
-            constant = rowDot(weights, active); // b = 1 where active
-            slope = EngineQuirks.scratch(slope).mul(active).get();
+            NDArray active = order.sortedErrors.gt(0).toType(countType, false);
+            constant = rowDot(weights, active);
+            slope = EngineQuirks.scratch(g).mul(-2).add(1).mul(active);
         }
-        NDArray gradient = EngineQuirks.scratch(weights).mul(slope).get();
+        NDArray factors = EngineQuirks.scratch(weights).mul(slope.get()).get();
         if (countType != valueType) {
-            gradient = gradient.toType(valueType, false);
+            factors = factors.toType(valueType, false);
             constant = constant.toType(valueType, false);
         }
-        NDArray rowLosses = rowDot(sortedValues, gradient).add(constant);
+        NDArray rowLosses = EngineQuirks.sortedRowDot(values, order, factors).add(constant);
         NDArray coefficients =
                 EngineQuirks.copyDoubles(manager, rows.coefficients).toType(valueType, false);
         return rowLosses.mul(coefficients).sum();
@@ -162,16 +149,16 @@ final class LovaszKernel {
      * @param foreground boolean ground truth g
      * @param values detached values v
      * @param type the type of the result
-     * @return a scratch chain holding the errors (a fresh array)
+     * @return the errors (a fresh array)
      */
-    private static Scratch errors(Rows.Errors kind, NDArray foreground, NDArray values, DataType type) {
-        NDArray g = foreground.toType(type, true);
+    private static NDArray errors(Rows.Errors kind, NDArray foreground, NDArray values, DataType type) {
+        NDArray g = foreground.toType(type, false);
         Scratch e = EngineQuirks.scratch(g.mul(-2)).add(1).mul(values); // (1 − 2g)·v
-        return kind == Rows.Errors.ABSOLUTE ? e.add(g) : e.add(1);
+        return (kind == Rows.Errors.ABSOLUTE ? e.add(g) : e.add(1)).get();
     }
 
     /** {@code Σ_k a[r, k]·b[r, k]} for every row: one batched matrix product. */
-    private static NDArray rowDot(NDArray a, NDArray b) {
+    static NDArray rowDot(NDArray a, NDArray b) {
         long rows = a.getShape().get(0);
         long length = a.getShape().get(1);
         return a.reshape(rows, 1, length).matMul(b.reshape(rows, length, 1)).reshape(rows);
@@ -179,54 +166,37 @@ final class LovaszKernel {
 
     /**
      * Step 4, the paper's Algorithm 1 (the original's {@code lovasz_grad}) for rows of ground
-     * truth sorted by decreasing error, ignored pixels included:
+     * truth sorted by decreasing error:
      *
      * <pre>
      *   intersection_k = |F| − f_k             f_k = Σ_{j≤k} g_j     (foreground among the top k)
-     *   union_k        = |F| + n_k − f_k       n_k = Σ_{j≤k} v_j     (counted pixels among the top k)
-     *   J_k = 1 − intersection_k / union_k = n_k / union_k           (J = 0 while union = 0)
+     *   union_k        = |F| + k − f_k
+     *   J_k = 1 − intersection_k / union_k = k / union_k
      *   w_k = J_k − J_{k−1},  J_0 = 0
      * </pre>
      *
-     * <p>With no ignored pixel {@code v = 1} and {@code n_k = k}, which is the original's {@code
-     * 1 − (gts − cumsum(g)) / (gts + cumsum(1 − g))}. An ignored pixel ({@code g = v = 0})
-     * changes no count, so its weight is exactly 0 wherever the sort put it. {@code J_{k−1}} comes
-     * from the counts before pixel k ({@code n_k − v_k}, {@code union_k − v_k + g_k}) instead of a
-     * shifted copy of {@code J}. Counts are exact integers: float32 below 2^24 pixels per row,
-     * float64 beyond. The chains below update their arrays in place where the engine allows
-     * ({@link EngineQuirks#scratch}).
+     * <p>This is the original's {@code 1 − (gts − cumsum(g)) / (gts + cumsum(1 − g))}. Ignored
+     * pixels need no term of their own: they were sorted last (error −∞) with {@code g = 0}, and
+     * once the top k hold every counted pixel (k ≥ M of them), {@code f_k = |F|} and {@code J_k =
+     * k / k = 1} exactly, so their weights are exactly 0 (a row with no counted pixel at all must
+     * be left out by its builder: it would put weight 1 on its first pixel). {@code union_k ≥ k ≥
+     * 1}. Counts are exact integers: float32 below 2^24 pixels per row, float64 beyond. The
+     * chains below update their arrays in place where the engine allows ({@link
+     * EngineQuirks#scratch}).
      *
-     * @param sortedForeground boolean or 0/1 {@code [R, N]}; 0 where {@code sortedValid} is 0
-     * @param sortedValid boolean or 0/1 {@code [R, N]}, or {@code null} when no pixel is ignored
-     * @param countType FLOAT32 or FLOAT64, the type of counts and weights
+     * @param sortedForeground 0/1 {@code [R, N]} in the count type
      * @return the weights {@code w [R, N]} in the count type
      */
-    static NDArray jaccardWeights(NDArray sortedForeground, NDArray sortedValid, DataType countType) {
+    static NDArray jaccardWeights(NDArray sortedForeground) {
         NDManager manager = sortedForeground.getManager();
+        DataType countType = sortedForeground.getDataType();
         int length = Math.toIntExact(sortedForeground.getShape().get(1));
-        NDArray g = sortedForeground.toType(countType, true);
-        NDArray v = sortedValid == null ? null : sortedValid.toType(countType, true);
-        NDArray f = g.cumSum(1);
+        NDArray f = sortedForeground.cumSum(1);
         NDArray foreground = f.get(new NDIndex(":, " + (length - 1) + ":")).duplicate(); // |F|
-        NDArray n = v == null ? positions(manager, length, countType) : v.cumSum(1);
-        NDArray union = EngineQuirks.scratch(f).neg().add(foreground).add(n).get(); // |F| + n − f
-        NDArray previousCount;
-        NDArray previousUnion;
-        if (v == null) {
-            // n_k = k ≥ 1, so union_k ≥ 1. union_{k−1} is 0 only at k = 1 of a row without
-            // foreground, where n_0 = 0 too: a divisor of 1 there keeps J_0 = 0 (the indicator
-            // is one small [N] row, broadcast).
-            previousCount = n.sub(1);
-            NDArray first = previousCount.eq(0).toType(countType, false);
-            previousUnion = EngineQuirks.scratch(g).add(union).sub(1).add(first).get();
-        } else {
-            previousUnion = EngineQuirks.scratch(g).add(union).sub(v).get().maximum(1);
-            previousCount = EngineQuirks.scratch(v).neg().add(n).get(); // n − v, in v's buffer
-            // union = 0 only while n = 0 (nothing counted yet), where J = 0: any divisor ≥ 1 will do.
-            union = union.maximum(1);
-        }
-        NDArray jaccard = n.div(union);
-        return EngineQuirks.scratch(jaccard).sub(previousCount.div(previousUnion)).get();
+        NDArray k = positions(manager, length, countType);
+        NDArray union = EngineQuirks.scratch(f).neg().add(foreground).add(k).get(); // |F| + k − f
+        NDArray jaccard = k.div(union);
+        return EngineQuirks.differences(jaccard, union);
     }
 
     /**

@@ -61,13 +61,24 @@ final class SoftmaxRows {
         NDArray foreground =
                 groupLabels.eq(classIds.reshape(1, numClasses, 1)).reshape(groups * numClasses, length);
 
+        if (valid != null) {
+            // An ignored pixel is never foreground, even where the ignore index is a class id.
+            foreground =
+                    foreground.reshape(groups, numClasses, length)
+                            .logicalAnd(valid)
+                            .reshape(groups * numClasses, length);
+        }
+        // Which rows can contribute: with PRESENT those with a counted foreground pixel; else,
+        // with ignored pixels, those of groups with a counted pixel (the kernel needs one).
         boolean[] present = null;
         if (options.classes.isPresent()) {
-            NDArray counted =
-                    valid == null
-                            ? foreground
-                            : foreground.reshape(groups, numClasses, length).logicalAnd(valid);
-            present = counted.max(new int[] {-1}).toBooleanArray();
+            present = foreground.max(new int[] {-1}).toBooleanArray();
+        } else if (valid != null) {
+            boolean[] counted = valid.reshape(groups, length).max(new int[] {-1}).toBooleanArray();
+            present = new boolean[groups * numClasses];
+            for (int r = 0; r < present.length; r++) {
+                present[r] = counted[r / numClasses];
+            }
         }
         int[] kept = new int[groups * numClasses];
         double[] coefficients = classAverage(multiplicities, present, groups, kept);

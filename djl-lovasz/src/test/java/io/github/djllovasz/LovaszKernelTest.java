@@ -21,21 +21,22 @@ class LovaszKernelTest {
     }
 
     /**
-     * Weights with ignored pixels, by hand. Sorted row: g = 1 0 0 1 0, v = 1 1 0 1 1 (the third
-     * pixel ignored), |F| = 2. Counted pixels n = 1 2 2 3 4, foreground f = 1 1 1 2 2, union
-     * |F| + n − f = 2 3 3 3 4, J = n / union = 1/2 2/3 2/3 1 1, w = 1/2 1/6 0 1/3 0.
+     * Weights with ignored pixels sorted last, by hand. Sorted row: g = 1 0 1 0 0, the last two
+     * pixels ignored (g = 0 there), |F| = 2. Foreground f = 1 1 2 2 2, union |F| + k − f =
+     * 2 3 3 4 5, J = k / union = 1/2 2/3 1 1 1, w = 1/2 1/6 1/3 0 0: the ignored pixels after
+     * every counted one get exactly 0.
      */
     @Test
-    void jaccardWeightsSkipIgnoredPixels() {
+    void jaccardWeightsOfPixelsSortedAfterEveryCountedPixelAreZero() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray g = manager.create(new boolean[] {true, false, false, true, false}, new Shape(1, 5));
-            NDArray v = manager.create(new boolean[] {true, true, false, true, true}, new Shape(1, 5));
-            double[] w = LovaszKernel.jaccardWeights(g, v, DataType.FLOAT64).toDoubleArray();
-            assertArrayEquals(new double[] {0.5, 1.0 / 6, 0, 1.0 / 3, 0}, w, 1e-15);
-            // No pixel ignored and no foreground: J = 1 from the first pixel on, w = 1 0 0.
-            NDArray none = manager.create(new boolean[] {false, false, false}, new Shape(1, 3));
-            assertArrayEquals(new double[] {1, 0, 0},
-                    LovaszKernel.jaccardWeights(none, null, DataType.FLOAT64).toDoubleArray(), 1e-15);
+            NDArray g = manager.create(new double[] {1, 0, 1, 0, 0}, new Shape(1, 5));
+            double[] w = LovaszKernel.jaccardWeights(g).toDoubleArray();
+            assertArrayEquals(new double[] {0.5, 1.0 / 6, 1.0 / 3, 0, 0}, w, 1e-15);
+            assertEquals(0.0, w[3], 0.0);
+            assertEquals(0.0, w[4], 0.0);
+            // No foreground: J = 1 from the first pixel on, w = 1 0 0.
+            NDArray none = manager.zeros(new Shape(1, 3), DataType.FLOAT64);
+            assertArrayEquals(new double[] {1, 0, 0}, LovaszKernel.jaccardWeights(none).toDoubleArray(), 0);
         }
     }
 }
