@@ -25,12 +25,23 @@ public class HingeBenchmark extends LossBenchmark {
 
     @Override
     protected Supplier<NDArray> ours() {
+        LovaszHingeLoss loss = lovasz(kind, perImage);
+        return () -> loss.evaluate(in.labels(), in.logits());
+    }
+
+    /**
+     * The library loss that the benchmark measures.
+     *
+     * @param kind the label kind (its ignore index, if any, is set)
+     * @param perImage per image or pooled
+     * @return the loss
+     */
+    static LovaszHingeLoss lovasz(LabelKind kind, boolean perImage) {
         LovaszHingeLoss.Builder builder = LovaszHingeLoss.builder().optPerImage(perImage);
         if (kind.ignoreIndex() != null) {
             builder.optIgnoreIndex(kind.ignoreIndex());
         }
-        LovaszHingeLoss loss = builder.build();
-        return () -> loss.evaluate(in.labels(), in.logits());
+        return builder.build();
     }
 
     @Override

@@ -26,12 +26,23 @@ public class SoftmaxBenchmark extends LossBenchmark {
 
     @Override
     protected Supplier<NDArray> ours() {
+        LovaszSoftmaxLoss loss = lovasz(kind, perImage);
+        return () -> loss.evaluate(in.labels(), in.logits());
+    }
+
+    /**
+     * The library loss that the benchmark measures.
+     *
+     * @param kind the label kind (its ignore index, if any, is set)
+     * @param perImage per image or pooled
+     * @return the loss
+     */
+    static LovaszSoftmaxLoss lovasz(LabelKind kind, boolean perImage) {
         LovaszSoftmaxLoss.Builder builder = LovaszSoftmaxLoss.builder().optPerImage(perImage);
         if (kind.ignoreIndex() != null) {
             builder.optIgnoreIndex(kind.ignoreIndex());
         }
-        LovaszSoftmaxLoss loss = builder.build();
-        return () -> loss.evaluate(in.labels(), in.logits());
+        return builder.build();
     }
 
     @Override

@@ -1,0 +1,181 @@
+package io.github.djllovasz.benchmarks;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.loss.Loss;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where one forward + backward call of the library loss spends its time, by stage, from
+ * PyTorch's own profiler (DJL's {@code JniUtils.startProfile}, reached by reflection so that the
+ * examples still build for MXNet). Each top-level native op of the call (forward ops, and one
+ * entry per backward function) is put in a stage by its name (the first stage whose list has a
+ * part of the name: {@code aten::sub_} is a weight op, {@code aten::sub} an error op); the
+ * table gives milliseconds per
+ * call, the share of the profiled time, and the number of native ops. The profiler adds a little
+ * time per op, so compare shares and counts, not milliseconds with the JMH table.
+ *
+ * <p>Usage: {@code StageProfile [BxCxHxW[,..]] [uniform|realistic] [perImage true|false] [calls]},
+ * C = 1 profiles the hinge; defaults {@code 4x21x128x128,8x19x256x256 uniform false 5}.
+ */
+public final class StageProfile {
+
+    /** Stages in table order, each with the op names it holds (by prefix); the rest is "other". */
+    private static final Map<String, List<String>> STAGES = new LinkedHashMap<>();
+
+    static {
+        STAGES.put("softmax forward + backward", List.of("aten::softmax", "aten::sigmoid", "SoftmaxBackward0", "SigmoidBackward0"));
+        STAGES.put("sort (topK / argSort)", List.of("aten::topk", "aten::argsort", "aten::sort"));
+        STAGES.put("permutations, row selection (take, index, index_put)", List.of("aten::take", "aten::index", "TakeBackward0", "IndexBackward0", "IndexSelectBackward0"));
+        STAGES.put("weights (cumSum, division, differences)", List.of("aten::cumsum", "aten::div", "aten::copy_", "aten::fill_", "aten::sub_", "aten::neg_"));
+        STAGES.put("row dot products (forward + backward)", List.of("aten::matmul", "aten::bmm", "BmmBackward0"));
+        STAGES.put("label checks, masks, PRESENT", List.of("aten::eq", "aten::ne", "aten::lt", "aten::gt", "aten::any", "aten::max", "aten::logical_", "aten::floor", "aten::where"));
+        STAGES.put("errors, conversions, other elementwise", List.of("aten::to", "aten::mul", "aten::add", "aten::sub", "aten::abs", "aten::clone", "aten::reshape", "aten::arange"));
+        STAGES.put("gradient accumulation", List.of("AccumulateGrad"));
+    }
+
+    private static final String OTHER = "other (views, autograd bookkeeping)";
+
+    private StageProfile() {}
+
+    /**
+     * Profiles each shape and prints one table per shape.
+     *
+     * @param args see the class comment
+     * @throws Exception if the engine is not PyTorch or the trace cannot be read
+     */
+    public static void main(String[] args) throws Exception {
+        String shapes = args.length > 0 ? args[0] : "4x21x128x128,8x19x256x256";
+        LabelKind kind = LabelKind.parse(args.length > 1 ? args[1] : "uniform");
+        boolean perImage = args.length > 2 && Boolean.parseBoolean(args[2]);
+        int calls = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        Method start;
+        Method stop;
+        try {
+            Class<?> jni = Class.forName("ai.djl.pytorch.jni.JniUtils");
+            start = jni.getMethod("startProfile", boolean.class, boolean.class, boolean.class);
+            stop = jni.getMethod("stopProfile", String.class);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("StageProfile needs the PyTorch engine (the default profile)", e);
+        }
+        Engine engine = Engine.getInstance();
+        for (String text : shapes.split(",")) {
+            BenchShape shape = BenchShape.parse(text);
+            boolean hinge = shape.classes() == 1;
+            try (BenchInputs in = hinge ? BenchInputs.hinge(shape, kind, 42) : BenchInputs.softmax(shape, kind, 42)) {
+                Loss loss = hinge
+                        ? HingeBenchmark.lovasz(kind, perImage)
+                        : SoftmaxBenchmark.lovasz(kind, perImage);
+                Runnable call = () -> LossBenchmark.forwardBackward(in.manager(),
+                        () -> loss.evaluate(new NDList(in.labels()), new NDList(in.logits())));
+                for (int i = 0; i < 5; i++) {
+                    call.run();
+                }
+                Path trace = Files.createTempFile("djl-lovasz-profile", ".json");
+                start.invoke(null, false, false, false);
+                for (int i = 0; i < calls; i++) {
+                    call.run();
+                }
+                stop.invoke(null, trace.toString());
+                System.out.printf(Locale.ROOT, "%n%s %s, %s labels, per image %s, %s %s, %d calls profiled%n",
+                        hinge ? "hinge" : "softmax", text, kind.id(), perImage, engine.getEngineName(),
+                        engine.getVersion(), calls);
+                print(topLevelOps(trace), calls);
+                Files.delete(trace);
+            }
+        }
+    }
+
+    /** A top-level op of the trace: its name and duration in microseconds. */
+    private static final class Op {
+        final String name;
+        final double start;
+        final double duration;
+        final String thread;
+
+        Op(String name, double start, double duration, String thread) {
+            this.name = name;
+            this.start = start;
+            this.duration = duration;
+            this.thread = thread;
+        }
+    }
+
+    /** The ops of the trace that no other op encloses (per thread). */
+    private static List<Op> topLevelOps(Path trace) throws Exception {
+        JsonElement root = JsonParser.parseString(Files.readString(trace));
+        JsonArray events = root.isJsonArray() ? root.getAsJsonArray() : root.getAsJsonObject().getAsJsonArray("traceEvents");
+        List<Op> ops = new ArrayList<>();
+        for (JsonElement element : events) {
+            JsonObject event = element.getAsJsonObject();
+            if (event.has("dur") && "X".equals(event.get("ph").getAsString())) {
+                ops.add(new Op(event.get("name").getAsString(), event.get("ts").getAsDouble(),
+                        event.get("dur").getAsDouble(), event.get("tid").getAsString()));
+            }
+        }
+        ops.sort(Comparator.comparing((Op op) -> op.thread).thenComparingDouble(op -> op.start)
+                .thenComparing(Comparator.comparingDouble((Op op) -> op.duration).reversed()));
+        List<Op> top = new ArrayList<>();
+        Deque<Op> open = new ArrayDeque<>();
+        for (Op op : ops) {
+            while (!open.isEmpty() && (!open.peek().thread.equals(op.thread)
+                    || open.peek().start + open.peek().duration <= op.start)) {
+                open.pop();
+            }
+            if (open.isEmpty()) {
+                top.add(op);
+            }
+            open.push(op);
+        }
+        return top;
+    }
+
+    private static String stage(String name) {
+        for (Map.Entry<String, List<String>> stage : STAGES.entrySet()) {
+            for (String part : stage.getValue()) {
+                if (name.contains(part)) {
+                    return stage.getKey();
+                }
+            }
+        }
+        return OTHER;
+    }
+
+    private static void print(List<Op> top, int calls) {
+        Map<String, double[]> byStage = new LinkedHashMap<>();
+        for (String stage : STAGES.keySet()) {
+            byStage.put(stage, new double[2]);
+        }
+        byStage.put(OTHER, new double[2]);
+        double total = 0;
+        for (Op op : top) {
+            double[] sums = byStage.get(stage(op.name));
+            sums[0] += op.duration;
+            sums[1]++;
+            total += op.duration;
+        }
+        System.out.println("| stage | ms per call | share | native ops per call |");
+        System.out.println("|---|---:|---:|---:|");
+        for (Map.Entry<String, double[]> entry : byStage.entrySet()) {
+            double[] sums = entry.getValue();
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.0f %% | %.0f |%n", entry.getKey(),
+                    sums[0] / 1000 / calls, 100 * sums[0] / total, sums[1] / calls);
+        }
+        System.out.printf(Locale.ROOT, "| total | %.1f | 100 %% | %.0f |%n", total / 1000 / calls,
+                (double) top.size() / calls);
+    }
+}
