@@ -37,7 +37,27 @@ public final class SoftTargets {
      * @throws IllegalArgumentException for a label outside {@code [0, C)}, C &lt; 2 or ε outside [0, 1)
      */
     public static NDArray labelSmoothing(NDArray classIds, int numClasses, double epsilon) {
+        return labelSmoothing(classIds, numClasses, epsilon, DataType.FLOAT32);
+    }
+
+    /**
+     * Label-smoothed one-hot targets in a given floating-point type, class axis 1.
+     *
+     * @param classIds class ids {@code [B, d1, ...]} in {@code [0, C)}: integer, or float holding
+     *     integers
+     * @param numClasses C ≥ 2
+     * @param epsilon ε in [0, 1) (0: one-hot)
+     * @param type the floating-point type of the result (float64 for float64 predictions)
+     * @return targets {@code [B, C, d1, ...]}, on the ids' manager
+     * @throws IllegalArgumentException for a label outside {@code [0, C)}, C &lt; 2, ε outside [0, 1)
+     *     or a type that is not floating point
+     */
+    public static NDArray labelSmoothing(
+            NDArray classIds, int numClasses, double epsilon, DataType type) {
         requireEpsilon(epsilon);
+        if (!type.isFloating()) {
+            throw new IllegalArgumentException("soft targets must be floating point, got " + type);
+        }
         if (numClasses < 2) {
             throw new IllegalArgumentException("label smoothing needs C >= 2 classes, got " + numClasses);
         }
@@ -55,7 +75,7 @@ public final class SoftTargets {
                     dims[0] = shape.get(0);
                     dims[1] = numClasses;
                     System.arraycopy(shape.getShape(), 1, dims, 2, shape.dimension() - 1);
-                    return classFirst(ids, numClasses, DataType.FLOAT32, epsilon).reshape(new Shape(dims));
+                    return classFirst(ids, numClasses, type, epsilon).reshape(new Shape(dims));
                 },
                 classIds);
     }

@@ -49,10 +49,16 @@ final class Targets {
      * @param classAxis the class axis, negative counting from the end
      * @param softLabels whether the targets are soft labels
      * @param ignoreIndex the ignored label, or {@code null}
+     * @param what the name of the predictions in messages ("logits", "predictions")
      * @return the resolved class axis
      */
     static int requireShapes(
-            NDList labels, NDArray predictions, int classAxis, boolean softLabels, Integer ignoreIndex) {
+            NDList labels,
+            NDArray predictions,
+            int classAxis,
+            boolean softLabels,
+            Integer ignoreIndex,
+            String what) {
         if (labels.isEmpty() || labels.size() > 2) {
             throw new IllegalArgumentException(
                     "labels must be one array (targets) or two (targets, keep mask), got "
@@ -61,16 +67,16 @@ final class Targets {
         NDArray targets = labels.get(0);
         int axis;
         if (softLabels) {
-            SegmentationInputs.requireFloatAndSameDevice(targets, predictions, "predictions");
+            SegmentationInputs.requireFloatAndSameDevice(targets, predictions, what);
             Shape shape = predictions.getShape();
             if (shape.dimension() < 2) {
                 throw new IllegalArgumentException(
-                        "predictions must be [B, C, ...] with a batch and a class axis, got shape " + shape);
+                        what + " must be [B, C, ...] with a batch and a class axis, got shape " + shape);
             }
             axis = SegmentationInputs.resolveClassAxis(classAxis, shape);
             SegmentationInputs.requireSoftLabelShape(targets, predictions, axis);
         } else {
-            axis = SegmentationInputs.requireClassAxisShapes(targets, predictions, classAxis, "predictions");
+            axis = SegmentationInputs.requireClassAxisShapes(targets, predictions, classAxis, what);
         }
         if (labels.size() == 2) {
             if (ignoreIndex != null) {

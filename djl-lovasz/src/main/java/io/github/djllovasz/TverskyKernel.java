@@ -37,15 +37,11 @@ final class TverskyKernel {
      * @return the scalar loss, attached to the predictions' manager
      */
     static NDArray loss(NDList labels, NDArray predictions, TverskyOptions o) {
-        NDArray[] inputs = new NDArray[labels.size() + 1];
-        inputs[0] = predictions;
-        for (int i = 0; i < labels.size(); i++) {
-            inputs[i + 1] = labels.get(i);
-        }
         return Scoped.compute(
                 () -> {
                     NDArray widened = EngineQuirks.widen(predictions);
-                    int axis = Targets.requireShapes(labels, widened, o.classAxis, o.softLabels, o.ignoreIndex);
+                    int axis = Targets.requireShapes(
+                                    labels, widened, o.classAxis, o.softLabels, o.ignoreIndex, "predictions");
                     requireSeveralClasses(widened.getShape(), axis);
                     if (SegmentationInputs.isEmptyBatch(widened)) {
                         return SegmentationInputs.zeroLoss(widened);
@@ -53,7 +49,8 @@ final class TverskyKernel {
                     SegmentationInputs.requireNonEmpty(widened, "predictions");
                     return compute(labels, widened, axis, o);
                 },
-                inputs);
+                predictions,
+                labels);
     }
 
     private static NDArray compute(NDList labels, NDArray predictions, int axis, TverskyOptions o) {

@@ -391,12 +391,7 @@ public class TverskyLoss extends EvaluateOnceLoss {
          * @throws IllegalStateException for soft labels with an ignore index or label smoothing
          */
         public TverskyLoss build() {
-            if (options.softLabels && (ignoreIndex != null || options.labelSmoothing > 0)) {
-                throw new IllegalStateException(
-                        "soft labels take neither an ignore index (" + ignoreIndex + ") nor label"
-                                + " smoothing (" + options.labelSmoothing + "): drop pixels with a keep"
-                                + " mask, smooth the targets yourself (SoftTargets)");
-            }
+            requireClassIdOptions(options.softLabels, ignoreIndex, options.labelSmoothing);
             return new TverskyLoss(this);
         }
 
