@@ -50,6 +50,25 @@ public abstract class LossBuilder<B extends LossBuilder<B>> {
     }
 
     /**
+     * Checks class weights: every one finite and {@code >= 0}.
+     *
+     * @param weights the weights
+     * @return a copy
+     * @throws IllegalArgumentException naming the weight that is not
+     */
+    static double[] requireClassWeights(double... weights) {
+        Objects.requireNonNull(weights, "weights");
+        for (double w : weights) {
+            if (!(w >= 0) || Double.isInfinite(w)) {
+                throw new IllegalArgumentException(
+                        "class weights must be finite and >= 0, got " + w + " in "
+                                + java.util.Arrays.toString(weights));
+            }
+        }
+        return weights.clone();
+    }
+
+    /**
      * Rejects options of class ids (an ignore index, label smoothing) for soft labels.
      *
      * @param softLabels whether the labels are soft targets

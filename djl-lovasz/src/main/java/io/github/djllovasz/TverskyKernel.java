@@ -40,7 +40,8 @@ final class TverskyKernel {
         return Scoped.compute(
                 () -> {
                     NDArray widened = EngineQuirks.widen(predictions);
-                    int axis = Targets.requireShapes(
+                    int axis =
+                            Targets.requireShapes(
                                     labels, widened, o.classAxis, o.softLabels, o.ignoreIndex, "predictions");
                     requireSeveralClasses(widened.getShape(), axis);
                     if (SegmentationInputs.isEmptyBatch(widened)) {

@@ -2,7 +2,6 @@ package io.github.djllovasz;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -251,15 +250,7 @@ public class TverskyLoss extends EvaluateOnceLoss {
          * @return this builder
          */
         public Builder optClassWeights(double... weights) {
-            Objects.requireNonNull(weights, "weights");
-            for (double w : weights) {
-                if (!(w >= 0) || Double.isInfinite(w)) {
-                    throw new IllegalArgumentException(
-                            "class weights must be finite and >= 0, got " + w + " in "
-                                    + Arrays.toString(weights));
-                }
-            }
-            options.classWeights = weights.clone();
+            options.classWeights = requireClassWeights(weights);
             return this;
         }
 
@@ -304,7 +295,7 @@ public class TverskyLoss extends EvaluateOnceLoss {
 
         /**
          * Per image ({@code L_I} alone) or over the batch ({@code L_D} alone, the default), as
-         * {@link LovaszSoftmaxLoss.Builder#optPerImage}; {@link #optReductionWeights} mixes them.
+         * {@code LovaszSoftmaxLoss.Builder.optPerImage}; {@link #optReductionWeights} mixes them.
          *
          * @param perImage whether to average per image
          * @return this builder

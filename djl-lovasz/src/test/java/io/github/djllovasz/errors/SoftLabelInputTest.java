@@ -29,10 +29,7 @@ class SoftLabelInputTest {
     @RegisterExtension final TestArrays arrays = TestArrays.perTest();
 
     private static void assertRejected(Executable call, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        for (String f : fragments) {
-            assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");
-        }
+        InvalidInputTest.assertRejected(call, fragments);
     }
 
     private static TverskyLoss soft() {
