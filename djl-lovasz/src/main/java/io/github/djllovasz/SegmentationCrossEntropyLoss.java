@@ -88,7 +88,7 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
         NDArray sum = logProbas.mul(targets.values).sum().neg();
         if (targets.keep == null) {
             Shape shape = logits.getShape();
-            return sum.div(Numbers.of(logits.getDataType(), shape.size() / shape.get(axis)));
+            return sum.div(Numbers.constant(sum, shape.size() / shape.get(axis)));
         }
         return sum.div(targets.keep.sum().maximum(1));
     }

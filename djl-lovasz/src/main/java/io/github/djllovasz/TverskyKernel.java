@@ -79,7 +79,7 @@ final class TverskyKernel {
         NDArray a = power(p, o.norm).sum(pixels);
         NDArray yy = power(y, o.norm).sum(pixels);
         NDArray d = power(p.sub(y).abs(), o.norm).sum(pixels);
-        NDArray tp = a.add(yy).sub(d).mul(Numbers.of(type, 0.5));
+        NDArray tp = a.add(yy).sub(d).mul(Numbers.constant(a, 0.5));
         NDArray fp = a.sub(tp);
         NDArray fn = yy.sub(tp);
 
@@ -115,11 +115,11 @@ final class TverskyKernel {
         DataType type = tp.getDataType();
         Number s = Numbers.of(type, o.smooth);
         NDArray denominator =
-                tp.add(fp.mul(Numbers.of(type, o.alpha))).add(fn.mul(Numbers.of(type, o.beta))).add(s);
+                tp.add(fp.mul(Numbers.constant(fp, o.alpha))).add(fn.mul(Numbers.constant(fn, o.beta))).add(s);
         NDArray index = tp.add(s).div(denominator);
         NDArray l = o.logLoss ? index.log().neg() : index.neg().add(Numbers.of(type, 1));
         if (o.gamma != 1) {
-            l = l.pow(Numbers.of(type, o.gamma));
+            l = l.pow(Numbers.constant(l, o.gamma));
         }
         return classWeights == null ? l : l.mul(classWeights);
     }
@@ -142,13 +142,13 @@ final class TverskyKernel {
     }
 
     private static NDArray weighted(NDArray total, NDArray term, double weight) {
-        NDArray scaled = weight == 1 ? term : term.mul(Numbers.of(term.getDataType(), weight));
+        NDArray scaled = weight == 1 ? term : term.mul(Numbers.constant(term, weight));
         return total == null ? scaled : total.add(scaled);
     }
 
     /** {@code Σ|x|^q} without the sum, for {@code x ≥ 0}. */
     private static NDArray power(NDArray x, double q) {
-        return q == 1 ? x : x.pow(Numbers.of(x.getDataType(), q));
+        return q == 1 ? x : x.pow(Numbers.constant(x, q));
     }
 
     /** The class weights as {@code [C]} in the predictions' type, or {@code null}. */
