@@ -50,6 +50,42 @@ public abstract class LossBuilder<B extends LossBuilder<B>> {
     }
 
     /**
+     * Checks class weights: every one finite and {@code >= 0}.
+     *
+     * @param weights the weights
+     * @return a copy
+     * @throws IllegalArgumentException naming the weight that is not
+     */
+    static double[] requireClassWeights(double... weights) {
+        Objects.requireNonNull(weights, "weights");
+        for (double w : weights) {
+            if (!(w >= 0) || Double.isInfinite(w)) {
+                throw new IllegalArgumentException(
+                        "class weights must be finite and >= 0, got " + w + " in "
+                                + java.util.Arrays.toString(weights));
+            }
+        }
+        return weights.clone();
+    }
+
+    /**
+     * Rejects options of class ids (an ignore index, label smoothing) for soft labels.
+     *
+     * @param softLabels whether the labels are soft targets
+     * @param ignoreIndex the ignore index, or {@code null}
+     * @param labelSmoothing ε
+     * @throws IllegalStateException if soft labels come with either
+     */
+    static void requireClassIdOptions(boolean softLabels, Integer ignoreIndex, double labelSmoothing) {
+        if (softLabels && (ignoreIndex != null || labelSmoothing > 0)) {
+            throw new IllegalStateException(
+                    "soft labels take neither an ignore index (" + ignoreIndex + ") nor label"
+                            + " smoothing (" + labelSmoothing + "): drop pixels with a keep mask,"
+                            + " smooth the targets yourself (SoftTargets)");
+        }
+    }
+
+    /**
      * Settings of the Lovász losses: the {@link LovaszOptions} they hand to the kernel, and
      * whether the loss is computed per image.
      *

@@ -6,12 +6,16 @@ import ai.djl.training.loss.SimpleCompositeLoss;
  * Factories for the library's losses with their defaults, in the spirit of DJL's {@code
  * Loss.softmaxCrossEntropyLoss()}, and for the recipes that combine the Lovász loss with
  * cross-entropy (the original's README and PaddleSeg recommend both: a sum, or cross-entropy
- * first and Lovász fine-tuning). For other settings use each loss's builder.
+ * first and Lovász fine-tuning), and the Jaccard or Dice loss with cross-entropy (the JDTLoss
+ * authors suggest {@code 0.25·CE + 0.75·JML}, i.e. λ = 3 up to a factor). For other settings use
+ * each loss's builder.
  *
  * <pre>{@code
  * Loss loss = LovaszLosses.lovaszSoftmax();                        // LovaszSoftmaxLoss.builder().build()
  * Loss sum = LovaszLosses.crossEntropyPlusLovasz(
  *         LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build(), 0.5);
+ * Loss soft = LovaszLosses.crossEntropyPlusJaccard(
+ *         TverskyLoss.jaccard().optLabelSmoothing(0.1).build(), 3);  // smoothed CE + 3·JML
  * }</pre>
  */
 public final class LovaszLosses {
@@ -43,6 +47,42 @@ public final class LovaszLosses {
         return SegmentationBinaryCrossEntropyLoss.builder().build();
     }
 
+    /** @return the Jaccard metric loss with the reference's defaults ({@link TverskyLoss#jaccard()}) */
+    public static TverskyLoss jaccard() {
+        return TverskyLoss.jaccard().build();
+    }
+
+    /** @return the Dice semimetric loss with the reference's defaults ({@link TverskyLoss#dice()}) */
+    public static TverskyLoss dice() {
+        return TverskyLoss.dice().build();
+    }
+
+    /**
+     * {@code CE + λ·Jaccard} as a DJL {@link SimpleCompositeLoss} named
+     * "CrossEntropyPlusJaccardLoss"; the cross-entropy takes the same labels in the same way as the
+     * Jaccard loss (class ids with the same ignore index and label smoothing, or soft labels; a
+     * keep mask; the same class axis). Each term is evaluated once per training step.
+     *
+     * @param jaccard the Jaccard loss ({@link TverskyLoss#jaccard()}, or any Tversky loss)
+     * @param lambda the weight λ of the Jaccard term, finite
+     * @return the composite loss
+     */
+    public static SimpleCompositeLoss crossEntropyPlusJaccard(TverskyLoss jaccard, double lambda) {
+        return crossEntropyPlus("CrossEntropyPlusJaccardLoss", crossEntropyLike(jaccard), jaccard, lambda);
+    }
+
+    /**
+     * {@code CE + λ·Dice} as a DJL {@link SimpleCompositeLoss} named "CrossEntropyPlusDiceLoss",
+     * the cross-entropy configured as in {@link #crossEntropyPlusJaccard}.
+     *
+     * @param dice the Dice loss ({@link TverskyLoss#dice()}, or any Tversky loss)
+     * @param lambda the weight λ of the Dice term, finite
+     * @return the composite loss
+     */
+    public static SimpleCompositeLoss crossEntropyPlusDice(TverskyLoss dice, double lambda) {
+        return crossEntropyPlus("CrossEntropyPlusDiceLoss", crossEntropyLike(dice), dice, lambda);
+    }
+
     /**
      * {@code CE + λ·Lovász} as a DJL {@link SimpleCompositeLoss} named
      * "CrossEntropyPlusLovaszLoss"; the cross-entropy ignores the same label and uses the same
@@ -53,9 +93,14 @@ public final class LovaszLosses {
      * @return the composite loss
      */
     public static SimpleCompositeLoss crossEntropyPlusLovasz(LovaszSoftmaxLoss lovasz, double lambda) {
-        return new SimpleCompositeLoss("CrossEntropyPlusLovaszLoss")
-                .addLoss(crossEntropyLike(lovasz))
-                .addLoss(WeightedLoss.builder().setLoss(lovasz).setWeight(lambda).build());
+        return crossEntropyPlus("CrossEntropyPlusLovaszLoss", crossEntropyLike(lovasz), lovasz, lambda);
+    }
+
+    private static SimpleCompositeLoss crossEntropyPlus(
+            String name, SegmentationCrossEntropyLoss ce, EvaluateOnceLoss loss, double lambda) {
+        return new SimpleCompositeLoss(name)
+                .addLoss(ce)
+                .addLoss(WeightedLoss.builder().setLoss(loss).setWeight(lambda).build());
     }
 
     /**
@@ -83,6 +128,18 @@ public final class LovaszLosses {
                 SegmentationCrossEntropyLoss.builder().optClassAxis(lovasz.getClassAxis());
         if (lovasz.getIgnoreIndex() != null) {
             builder.optIgnoreIndex(lovasz.getIgnoreIndex());
+        }
+        return builder.build();
+    }
+
+    private static SegmentationCrossEntropyLoss crossEntropyLike(TverskyLoss loss) {
+        SegmentationCrossEntropyLoss.Builder builder =
+                SegmentationCrossEntropyLoss.builder()
+                        .optClassAxis(loss.getClassAxis())
+                        .optSoftLabels(loss.isSoftLabels())
+                        .optLabelSmoothing(loss.getLabelSmoothing());
+        if (loss.getIgnoreIndex() != null) {
+            builder.optIgnoreIndex(loss.getIgnoreIndex());
         }
         return builder.build();
     }

@@ -172,21 +172,12 @@ public class LovaszSoftmaxLoss extends LovaszLoss {
          * @return this builder
          */
         public Builder optClassWeights(double... weights) {
-            Objects.requireNonNull(weights, "weights");
-            boolean anyPositive = false;
-            for (double w : weights) {
-                if (!(w >= 0) || Double.isInfinite(w)) {
-                    throw new IllegalArgumentException(
-                            "class weights must be finite and >= 0, got " + w + " in "
-                                    + Arrays.toString(weights));
-                }
-                anyPositive |= w > 0;
-            }
-            if (!anyPositive) {
+            double[] checked = requireClassWeights(weights);
+            if (Arrays.stream(checked).allMatch(w -> w == 0)) {
                 throw new IllegalArgumentException(
                         "class weights are all 0: " + Arrays.toString(weights));
             }
-            options.classWeights = weights.clone();
+            options.classWeights = checked;
             return this;
         }
 

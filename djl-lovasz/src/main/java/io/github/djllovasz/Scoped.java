@@ -1,6 +1,7 @@
 package io.github.djllovasz;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.function.Supplier;
 
@@ -26,5 +27,23 @@ public final class Scoped {
             result.attach(owner);
             return result;
         }
+    }
+
+    /**
+     * {@link #compute(Supplier, NDArray...)} with the predictions first (their manager receives
+     * the result) and every array of the labels list.
+     *
+     * @param body the computation
+     * @param predictions the predictions
+     * @param labels the labels (targets, and optionally a keep mask)
+     * @return the result
+     */
+    public static NDArray compute(Supplier<NDArray> body, NDArray predictions, NDList labels) {
+        NDArray[] inputs = new NDArray[labels.size() + 1];
+        inputs[0] = predictions;
+        for (int i = 0; i < labels.size(); i++) {
+            inputs[i + 1] = labels.get(i);
+        }
+        return compute(body, inputs);
     }
 }

@@ -21,11 +21,26 @@ import ai.djl.ndarray.types.Shape;
  * pick along the class axis, so it runs on every DJL engine (DJL's own {@code
  * SoftmaxCrossEntropyLoss} has no ignore index). An empty batch (B = 0) gives 0 with a zero
  * gradient. Evaluated once per training step ({@link EvaluateOnceLoss}).
+ *
+ * <p><b>Soft targets</b>, as {@link TverskyLoss} takes them: with {@link Builder#optSoftLabels
+ * optSoftLabels(true)} the labels are class probabilities {@code t_i(c)} of the prediction shape
+ * (checked: finite, in [0, 1], summing to 1), and with {@link Builder#optLabelSmoothing
+ * optLabelSmoothing(ε)} class ids become {@code t_i(c) = (1 − ε)·[y_i = c] + ε/C} (PyTorch's
+ * {@code label_smoothing}); then
+ *
+ * <pre>
+ *   loss = − (1 / |V|) · Σ_{i ∈ V} Σ_c t_i(c) · log softmax(s_i)[c]
+ * </pre>
+ *
+ * <p>A second labels array, if given, is a keep mask (1 keep, 0 drop) of the class-id shape: V is
+ * then the kept pixels (not together with an ignore index).
  */
 public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
 
     private final Integer ignoreIndex;
     private final int classAxis;
+    private final boolean softLabels;
+    private final double labelSmoothing;
 
     /**
      * Creates the loss from a builder.
@@ -36,6 +51,8 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
         super(builder.name);
         this.ignoreIndex = builder.ignoreIndex;
         this.classAxis = builder.classAxis;
+        this.softLabels = builder.softLabels;
+        this.labelSmoothing = builder.labelSmoothing;
     }
 
     /** @return a builder (no ignore index, class axis 1) */
@@ -46,41 +63,58 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
     /** {@inheritDoc} */
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
-        return compute(labels.singletonOrThrow(), predictions.singletonOrThrow());
-    }
-
-    private NDArray compute(NDArray labels, NDArray logits) {
+        NDArray logits = predictions.singletonOrThrow();
         return Scoped.compute(
                 () -> {
-                    int axis =
-                            SegmentationInputs.requireClassAxisShapes(labels, logits, classAxis, "logits");
+                    int axis = Targets.requireShapes(
+                            labels, logits, classAxis, softLabels, ignoreIndex, "logits");
                     if (SegmentationInputs.isEmptyBatch(logits)) {
                         return SegmentationInputs.zeroLoss(logits);
                     }
-                    Shape shape = logits.getShape();
                     SegmentationInputs.requireNonEmpty(logits, "logits");
-                    long numClasses = shape.get(axis);
-                    NDArray ids = SegmentationInputs.labelsForClassAxis(shape, axis, labels);
-                    SegmentationInputs.checkLabelRange(
-                            ids, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
-                    NDArray valid =
-                            ignoreIndex == null
-                                    ? ids.onesLike().toType(DataType.BOOLEAN, false)
-                                    : ids.neq(ignoreIndex);
-                    // Ignored pixels pick class 0 and are then multiplied by 0.
-                    NDArray safe = ids.mul(valid.toType(DataType.INT64, false));
-                    NDArray pickShape = safe.reshape(withClassAxisOne(shape, axis));
-                    NDIndex pick = new NDIndex();
-                    for (int i = 0; i < axis; i++) {
-                        pick.addAllDim();
+                    if (softLabels || labelSmoothing > 0 || labels.size() == 2) {
+                        return softTargets(labels, logits, axis);
                     }
-                    NDArray picked = logits.logSoftmax(axis).get(pick.addPickDim(pickShape));
-                    NDArray weights = valid.toType(logits.getDataType(), false).reshape(picked.getShape());
-                    NDArray count = weights.sum().maximum(1);
-                    return picked.mul(weights).sum().neg().div(count);
+                    return classIds(labels.singletonOrThrow(), logits, axis);
                 },
                 logits,
                 labels);
+    }
+
+    /** {@code −Σ t·log p} over the kept pixels, divided by their number. */
+    private NDArray softTargets(NDList labels, NDArray logits, int axis) {
+        Targets targets = Targets.of(labels, logits, axis, softLabels, labelSmoothing, ignoreIndex);
+        NDArray logProbas = Targets.classFirst(logits.logSoftmax(axis), axis);
+        NDArray sum = logProbas.mul(targets.values).sum().neg();
+        if (targets.keep == null) {
+            Shape shape = logits.getShape();
+            return sum.div(Numbers.constant(sum, shape.size() / shape.get(axis)));
+        }
+        return sum.div(targets.keep.sum().maximum(1));
+    }
+
+    /** {@code −log p_y} over the pixels that are not ignored, picked without a one-hot. */
+    private NDArray classIds(NDArray labels, NDArray logits, int axis) {
+        Shape shape = logits.getShape();
+        long numClasses = shape.get(axis);
+        NDArray ids = SegmentationInputs.labelsForClassAxis(shape, axis, labels);
+        SegmentationInputs.checkLabelRange(
+                ids, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
+        NDArray valid =
+                ignoreIndex == null
+                        ? ids.onesLike().toType(DataType.BOOLEAN, false)
+                        : ids.neq(ignoreIndex);
+        // Ignored pixels pick class 0 and are then multiplied by 0.
+        NDArray safe = ids.mul(valid.toType(DataType.INT64, false));
+        NDArray pickShape = safe.reshape(withClassAxisOne(shape, axis));
+        NDIndex pick = new NDIndex();
+        for (int i = 0; i < axis; i++) {
+            pick.addAllDim();
+        }
+        NDArray picked = logits.logSoftmax(axis).get(pick.addPickDim(pickShape));
+        NDArray weights = valid.toType(logits.getDataType(), false).reshape(picked.getShape());
+        NDArray count = weights.sum().maximum(1);
+        return picked.mul(weights).sum().neg().div(count);
     }
 
     /** The prediction shape with the class axis of size 1. */
@@ -100,15 +134,28 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
         return classAxis;
     }
 
+    /** @return whether the labels are soft targets */
+    public boolean isSoftLabels() {
+        return softLabels;
+    }
+
+    /** @return the label smoothing ε of class ids (0: none) */
+    public double getLabelSmoothing() {
+        return labelSmoothing;
+    }
+
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return getName() + "{ignoreIndex=" + ignoreIndex + ", classAxis=" + classAxis + "}";
+        return getName() + "{ignoreIndex=" + ignoreIndex + ", classAxis=" + classAxis
+                + ", softLabels=" + softLabels + ", labelSmoothing=" + labelSmoothing + "}";
     }
 
     /** Builds a {@link SegmentationCrossEntropyLoss}; every setting is optional. */
     public static final class Builder extends LossBuilder<Builder> {
         private int classAxis = 1;
+        private boolean softLabels;
+        private double labelSmoothing;
 
         Builder() {
             super("SegmentationCrossEntropyLoss");
@@ -131,8 +178,38 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
             return this;
         }
 
-        /** @return the loss */
+        /**
+         * Whether the labels are soft targets {@code [B, C, d1, ...]} (true) or class ids (false,
+         * the default); see {@link TverskyLoss} for the checks.
+         *
+         * @param softLabels whether the labels are soft targets
+         * @return this builder
+         */
+        public Builder optSoftLabels(boolean softLabels) {
+            this.softLabels = softLabels;
+            return this;
+        }
+
+        /**
+         * Smooths class ids into {@code (1 − ε)·onehot + ε/C} (PyTorch's {@code
+         * label_smoothing}); the ignore index still drops pixels. Default 0.
+         *
+         * @param epsilon ε in [0, 1)
+         * @return this builder
+         */
+        public Builder optLabelSmoothing(double epsilon) {
+            this.labelSmoothing = SoftTargets.requireEpsilon(epsilon);
+            return this;
+        }
+
+        /**
+         * Builds the loss.
+         *
+         * @return the loss
+         * @throws IllegalStateException for soft labels with an ignore index or label smoothing
+         */
         public SegmentationCrossEntropyLoss build() {
+            requireClassIdOptions(softLabels, ignoreIndex, labelSmoothing);
             return new SegmentationCrossEntropyLoss(this);
         }
     }

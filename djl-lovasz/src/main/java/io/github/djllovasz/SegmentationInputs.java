@@ -57,7 +57,8 @@ public final class SegmentationInputs {
      * @return a scalar 0
      */
     public static NDArray zeroLoss(NDArray predictions) {
-        return predictions.sum().mul(0);
+        NDArray sum = predictions.sum();
+        return sum.mul(Numbers.constant(sum, 0)); // an engine-owned 0 (see Numbers)
     }
 
     /**
@@ -158,6 +159,21 @@ public final class SegmentationInputs {
      * @throws IllegalArgumentException naming both shapes if they do not fit
      */
     public static void requireLabelShape(Shape predShape, int classAxis, NDArray labels) {
+        requireLabelShape(predShape, classAxis, labels, "labels");
+    }
+
+    /**
+     * Checks that an array of one value per pixel (labels, a keep mask) fits predictions whose
+     * class axis is {@code classAxis}: the prediction shape without the class axis, or with the
+     * class axis of size 1.
+     *
+     * @param predShape the prediction shape
+     * @param classAxis the resolved class axis
+     * @param labels the per-pixel array
+     * @param what its name in the message ("labels", "keep mask")
+     * @throws IllegalArgumentException naming both shapes if they do not fit
+     */
+    public static void requireLabelShape(Shape predShape, int classAxis, NDArray labels, String what) {
         Shape expected = withoutAxis(predShape, classAxis);
         Shape shape = labels.getShape();
         boolean matches =
@@ -167,7 +183,8 @@ public final class SegmentationInputs {
                                 && withoutAxis(shape, classAxis).equals(expected));
         if (!matches) {
             throw new IllegalArgumentException(
-                    "labels of shape "
+                    what
+                            + " of shape "
                             + shape
                             + " do not fit predictions of shape "
                             + predShape
@@ -248,6 +265,110 @@ public final class SegmentationInputs {
                     "probabilities must lie in [0, 1] (or use optFromLogits(true)), but predictions of"
                             + " shape " + probas.getShape() + " range over [" + min + ", " + max + "]");
         }
+    }
+
+    /**
+     * How far the class sum of a soft target may be from 1: {@value}. Targets computed in
+     * float32 (label smoothing, a teacher's softmax) are off by about 1e-7.
+     */
+    public static final double SOFT_LABEL_SUM_TOLERANCE = 1e-4;
+
+    /**
+     * Checks that soft targets (class probabilities per pixel) fit the predictions: floating point
+     * and the predictions' shape, class axis included. Values are not looked at, so this holds for
+     * an empty batch too.
+     *
+     * @param labels soft targets
+     * @param predictions the predictions {@code [B, C, d1, ...]}
+     * @param classAxis the resolved class axis
+     * @throws IllegalArgumentException naming the type or both shapes
+     */
+    public static void requireSoftLabelShape(NDArray labels, NDArray predictions, int classAxis) {
+        Shape shape = labels.getShape();
+        if (!labels.getDataType().isFloating()) {
+            throw new IllegalArgumentException(
+                    "soft labels must be floating-point class probabilities, got "
+                            + labels.getDataType() + " " + shape
+                            + " (class ids? build the loss without optSoftLabels(true))");
+        }
+        if (!shape.equals(predictions.getShape())) {
+            throw new IllegalArgumentException(
+                    "soft labels of shape " + shape + " do not fit predictions of shape "
+                            + predictions.getShape() + ": expected the same shape, class axis "
+                            + classAxis + " included");
+        }
+    }
+
+    /**
+     * Checks the values of soft targets (class probabilities per pixel): every value finite and in
+     * {@code [0, 1]}, and at every kept pixel a class sum within {@link #SOFT_LABEL_SUM_TOLERANCE}
+     * of 1 (dropped pixels may hold anything finite in [0, 1], e.g. all zeros). Check the shape
+     * first ({@link #requireSoftLabelShape}).
+     *
+     * @param labels soft targets {@code [B, C, d1, ...]}
+     * @param classAxis the resolved class axis
+     * @param keep which pixels count: boolean with one value per pixel (the label shape without
+     *     the class axis, in any shape of that size), or {@code null} for all
+     * @throws IllegalArgumentException naming the offending value
+     */
+    public static void checkSoftLabels(NDArray labels, int classAxis, NDArray keep) {
+        Shape shape = labels.getShape();
+        if (shape.size() == 0) {
+            return;
+        }
+        // x − x is 0 for finite x and NaN for NaN and ±Inf.
+        NDArray notFinite = labels.sub(labels).neq(0);
+        if (notFinite.any().getBoolean()) {
+            throw new IllegalArgumentException(
+                    "soft labels of shape " + shape + " hold the non-finite value "
+                            + labels.booleanMask(notFinite).flatten().getFloat(0));
+        }
+        float min = labels.min().toType(DataType.FLOAT32, false).getFloat();
+        float max = labels.max().toType(DataType.FLOAT32, false).getFloat();
+        if (!(min >= 0f && max <= 1f)) {
+            throw new IllegalArgumentException(
+                    "soft labels must lie in [0, 1], but soft labels of shape " + shape
+                            + " range over [" + min + ", " + max + "]");
+        }
+        NDArray sums = labels.sum(new int[] {classAxis});
+        NDArray bad = sums.sub(1).abs().gt(SOFT_LABEL_SUM_TOLERANCE);
+        if (keep != null) {
+            bad = bad.logicalAnd(keep.reshape(bad.getShape()));
+        }
+        if (bad.any().getBoolean()) {
+            double sum = sums.booleanMask(bad).flatten().toType(DataType.FLOAT64, false).getDouble(0);
+            throw new IllegalArgumentException(
+                    "soft labels of shape " + shape + " must sum to 1 over class axis " + classAxis
+                            + " (within " + SOFT_LABEL_SUM_TOLERANCE + ") at every kept pixel, but one"
+                            + " sums to " + sum);
+        }
+    }
+
+    /**
+     * Returns a keep mask (1 = the pixel counts) as a boolean array, rejecting values other than
+     * 0 and 1.
+     *
+     * @param keep the mask: boolean, or any numeric type holding 0 and 1
+     * @param labels the labels it goes with (for the device check)
+     * @return the mask as boolean, same shape
+     * @throws IllegalArgumentException naming the device or the offending value
+     */
+    public static NDArray keepMask(NDArray keep, NDArray labels) {
+        if (!keep.getDevice().equals(labels.getDevice())) {
+            throw new IllegalArgumentException(
+                    "keep mask is on " + keep.getDevice() + " but labels are on " + labels.getDevice()
+                            + ": put both on the same device");
+        }
+        if (keep.getDataType() == DataType.BOOLEAN) {
+            return keep;
+        }
+        NDArray notZeroOne = keep.neq(0).logicalAnd(keep.neq(1));
+        if (keep.size() > 0 && notZeroOne.any().getBoolean()) {
+            throw new IllegalArgumentException(
+                    "keep mask of shape " + keep.getShape() + " must hold 0 (drop) and 1 (keep), but"
+                            + " holds " + keep.booleanMask(notZeroOne).flatten().toType(DataType.FLOAT64, false).getDouble(0));
+        }
+        return keep.neq(0);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.github.djllovasz;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 import java.util.Objects;
 
@@ -41,11 +40,9 @@ public class WeightedLoss extends EvaluateOnceLoss {
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
         NDArray value = loss.evaluate(labels, predictions);
-        // A double would promote a float32 scalar loss to float64; keep the loss's type.
-        if (value.getDataType() == DataType.FLOAT64) {
-            return value.mul(weight);
-        }
-        return value.mul((float) weight);
+        // An engine-owned factor in the loss's type: DJL's mul(Number) hands the autograd graph
+        // a temporary over Java memory, read again by backward (Numbers).
+        return Scoped.compute(() -> value.mul(Numbers.constant(value, weight)), value);
     }
 
     /** @return the wrapped loss */

@@ -39,16 +39,16 @@ final class ConfusionCounter {
      * @param numClasses C
      * @param classAxis the class axis of the predictions, negative counting from the end
      * @param ignoreIndex the ignored label, or {@code null}
-     * @return row-major counts {@code [truth·C + predicted]}
+     * @return the confusion matrix and the per-image counts
      */
-    static long[] count(
+    static BatchCounts count(
             NDArray predictions, NDArray labels, int numClasses, int classAxis, Integer ignoreIndex) {
         long pixels = predictions.getShape().size() / Math.max(1, numClasses);
         return count(predictions, labels, numClasses, classAxis, ignoreIndex, exactType(pixels));
     }
 
     /** {@link #count(NDArray, NDArray, int, int, Integer)} accumulating in {@code type}. */
-    static long[] count(
+    static BatchCounts count(
             NDArray predictions,
             NDArray labels,
             int numClasses,
@@ -64,7 +64,7 @@ final class ConfusionCounter {
                             + " classes along axis " + axis + " but numClasses is " + numClasses);
         }
         if (SegmentationInputs.isEmptyBatch(predictions)) {
-            return new long[numClasses * numClasses]; // a device's empty chunk counts nothing
+            return BatchCounts.empty(numClasses); // a device's empty chunk counts nothing
         }
         SegmentationInputs.requireNonEmpty(predictions, "predictions");
         NDManager owner = predictions.getManager();
@@ -75,7 +75,7 @@ final class ConfusionCounter {
                     truth, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
             NDArray predicted =
                     predictions.stopGradient().argMax(axis).toType(DataType.INT64, false).flatten();
-            return countPairs(truth, predicted, numClasses, ignoreIndex, type);
+            return countPairs(truth, predicted, numClasses, ignoreIndex, type, shape.get(0));
         }
     }
 
@@ -91,9 +91,9 @@ final class ConfusionCounter {
      * @param ignoreIndex the ignored label, or {@code null}
      * @param fromLogits true: foreground is {@code x > 0}; false: foreground is {@code x > 0.5}, and
      *     the predictions must lie in [0, 1]
-     * @return row-major counts {@code [truth·2 + predicted]}
+     * @return the 2×2 confusion matrix and the per-image counts
      */
-    static long[] countBinary(
+    static BatchCounts countBinary(
             NDArray predictions,
             NDArray labels,
             int classAxis,
@@ -104,7 +104,7 @@ final class ConfusionCounter {
     }
 
     /** {@link #countBinary(NDArray, NDArray, int, Integer, boolean)} accumulating in {@code type}. */
-    static long[] countBinary(
+    static BatchCounts countBinary(
             NDArray predictions,
             NDArray labels,
             int classAxis,
@@ -122,7 +122,7 @@ final class ConfusionCounter {
         }
         SegmentationInputs.requireFloatAndSameDevice(labels, predictions, "predictions");
         if (SegmentationInputs.isEmptyBatch(predictions)) {
-            return new long[4]; // a device's empty chunk counts nothing
+            return BatchCounts.empty(2); // a device's empty chunk counts nothing
         }
         SegmentationInputs.requireNonEmpty(predictions, "predictions");
         NDManager owner = predictions.getManager();
@@ -138,7 +138,7 @@ final class ConfusionCounter {
             }
             NDArray foreground = fromLogits ? scores.gt(0f) : scores.gt(0.5f);
             NDArray predicted = foreground.toType(DataType.INT64, false).flatten();
-            return countPairs(truth, predicted, 2, ignoreIndex, type);
+            return countPairs(truth, predicted, 2, ignoreIndex, type, shape.get(0));
         }
     }
 
@@ -170,27 +170,46 @@ final class ConfusionCounter {
     }
 
     /**
-     * Counts pairs (truth, predicted) of class ids.
+     * Counts pairs (truth, predicted) of class ids, in total and per image.
      *
      * @param truth int64 ground truth {@code [N]}, in {@code [0, C)} or the ignore index
      * @param predicted int64 predicted classes {@code [N]} in {@code [0, C)}
      * @param numClasses C
      * @param ignoreIndex the ignored label, or {@code null}
      * @param type the type to accumulate in
-     * @return row-major counts {@code [truth·C + predicted]}
+     * @param images B, the images the N pixels are made of (N / B pixels each, in order)
+     * @return the counts
      */
-    private static long[] countPairs(
-            NDArray truth, NDArray predicted, int numClasses, Integer ignoreIndex, DataType type) {
+    private static BatchCounts countPairs(
+            NDArray truth,
+            NDArray predicted,
+            int numClasses,
+            Integer ignoreIndex,
+            DataType type,
+            long images) {
         NDArray truthHot;
+        NDArray predictedHot = predicted.oneHot(numClasses, type);
+        NDArray countedHot = predictedHot; // the predictions of counted pixels
         if (ignoreIndex == null) {
             truthHot = truth.oneHot(numClasses, type);
         } else {
             NDArray valid = truth.neq(ignoreIndex);
+            NDArray column = valid.toType(type, false).expandDims(1);
             // Ignored labels may lie outside [0, C): map them to 0, then zero their rows.
             NDArray safe = truth.mul(valid.toType(DataType.INT64, false));
-            truthHot = safe.oneHot(numClasses, type).mul(valid.toType(type, false).expandDims(1));
+            truthHot = safe.oneHot(numClasses, type).mul(column);
+            countedHot = predictedHot.mul(column);
         }
-        NDArray counts = truthHot.transpose().matMul(predicted.oneHot(numClasses, type));
+        NDArray counts = truthHot.transpose().matMul(predictedHot);
+        int[] pixels = {1};
+        NDArray intersections =
+                truthHot.mul(predictedHot).reshape(images, -1, numClasses).sum(pixels);
+        NDArray unions =
+                truthHot.add(countedHot).reshape(images, -1, numClasses).sum(pixels).sub(intersections);
+        return new BatchCounts(longs(counts), longs(intersections), longs(unions));
+    }
+
+    private static long[] longs(NDArray counts) {
         return counts.toType(DataType.INT64, false).toLongArray();
     }
 }

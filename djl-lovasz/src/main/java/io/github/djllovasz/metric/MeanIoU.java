@@ -28,6 +28,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>{@link #getPixelAccuracy(String)} reports the pixel accuracy of the same counts, {@code
  * trace / total = Σ_c n[c][c] / Σ_{t,p} n[t][p]} (NaN with no counted pixel).
  *
+ * <p><b>Finer measures</b> (Wang and Blaschko, NeurIPS 2023). The mIoU above is the dataset mIoU,
+ * mIoU<sup>D</sup>: one pool of pixels, so large images and frequent classes dominate it. Per image
+ * b and class c that appears in the image (in its counted ground truth or its prediction, {@code
+ * |T ∪ P| > 0}), {@code IoU_{b,c} = |T_{b,c} ∩ P_{b,c}| / |T_{b,c} ∪ P_{b,c}|}, and
+ *
+ * <pre>
+ *   mIoU^I_b = mean of IoU_{b,c} over the classes appearing in image b
+ *   mIoU^I   = mean of mIoU^I_b over the images in which some class appears        {@link #getPerImageMeanIoU}
+ *   mIoU^C   = mean over the classes that appear in some image of the mean of IoU_{b,c}
+ *              over the images b in which c appears                                {@link #getPerClassMeanIoU}
+ *   worst q % = mean of the ⌈q·N/100⌉ smallest mIoU^I_b (N images, at least one)    {@link #getWorstImagesMeanIoU}
+ * </pre>
+ *
+ * <p>mIoU<sup>I</sup> weighs every image equally, mIoU<sup>C</sup> every class equally without
+ * letting one large image dominate a class, and the worst q % shows the images a model fails on.
+ * Each is NaN when no image has a counted pixel. A binary model counts background and foreground
+ * as its two classes here too. An "image" is one entry of the batch axis of an update.
+ *
  * <p><b>Binary models</b> ({@code setNumClasses(1)}, e.g. trained with the Lovász hinge or
  * Lovász-sigmoid): the predictions hold one score per pixel, either with a class axis of size 1
  * ({@code [B, 1, H, W]} with labels {@code [B, H, W]}) or with no class axis at all, when the labels
@@ -70,6 +88,7 @@ public class MeanIoU extends Evaluator {
     private final int classAxis;
     private final boolean fromLogits;
     private final Map<String, ConfusionMatrix> accumulators = new ConcurrentHashMap<>();
+    private final Map<String, ImageIoU> images = new ConcurrentHashMap<>();
 
     /**
      * Creates an evaluator named "mIoU" with class axis 1, logits and no ignore index.
@@ -112,7 +131,7 @@ public class MeanIoU extends Evaluator {
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray scores = predictions.head();
-        double value = ConfusionMatrix.of(matrixClasses(), count(labels, predictions)).meanIoU();
+        double value = ConfusionMatrix.of(matrixClasses(), count(labels, predictions).matrix).meanIoU();
         return scores.getManager().create((float) value);
     }
 
@@ -124,6 +143,7 @@ public class MeanIoU extends Evaluator {
     @Override
     public void addAccumulator(String key) {
         accumulators.put(key, new ConfusionMatrix(matrixClasses()));
+        images.put(key, new ImageIoU(matrixClasses()));
         totalInstances.put(key, 0L);
     }
 
@@ -151,13 +171,14 @@ public class MeanIoU extends Evaluator {
         for (String key : keys) {
             accumulator(key);
         }
-        long[] counts = count(labels, predictions);
+        BatchCounts counts = count(labels, predictions);
         long pixels = 0;
-        for (long n : counts) {
+        for (long n : counts.matrix) {
             pixels += n;
         }
         for (String key : keys) {
-            accumulator(key).add(counts);
+            accumulator(key).add(counts.matrix);
+            images.get(key).add(counts);
             totalInstances.merge(key, pixels, Long::sum);
         }
     }
@@ -170,6 +191,7 @@ public class MeanIoU extends Evaluator {
     @Override
     public void resetAccumulator(String key) {
         accumulator(key).reset();
+        images.get(key).reset();
         totalInstances.put(key, 0L);
     }
 
@@ -184,6 +206,68 @@ public class MeanIoU extends Evaluator {
     @Override
     public float getAccumulator(String key) {
         return (float) accumulator(key).meanIoU();
+    }
+
+    /**
+     * Returns the dataset mIoU (mIoU<sup>D</sup>) accumulated under a key: {@link
+     * #getAccumulator} in double precision.
+     *
+     * @param key the accumulator's name
+     * @return the mIoU of the pooled counts over present classes, NaN if nothing was counted
+     */
+    public double getDatasetMeanIoU(String key) {
+        return accumulator(key).meanIoU();
+    }
+
+    /**
+     * Returns mIoU<sup>I</sup> accumulated under a key: per image the mean IoU over the classes
+     * that appear in its counted ground truth or prediction, then the mean over images (see the
+     * class documentation).
+     *
+     * @param key the accumulator's name
+     * @return mIoU^I, NaN if no image had a counted pixel
+     */
+    public double getPerImageMeanIoU(String key) {
+        accumulator(key);
+        return images.get(key).meanOverImages();
+    }
+
+    /**
+     * Returns mIoU<sup>C</sup> accumulated under a key: per class the mean IoU over the images in
+     * which it appears (ground truth or prediction), then the mean over those classes.
+     *
+     * @param key the accumulator's name
+     * @return mIoU^C, NaN if no image had a counted pixel
+     */
+    public double getPerClassMeanIoU(String key) {
+        accumulator(key);
+        return images.get(key).meanOverClasses();
+    }
+
+    /**
+     * Returns the mean per-image mIoU<sup>I</sup> of the worst q % of the images accumulated under
+     * a key: the ⌈q·N/100⌉ images (at least one) with the smallest mIoU^I_b, of the N images in
+     * mIoU^I.
+     *
+     * @param key the accumulator's name
+     * @param percent q in (0, 100], e.g. 10
+     * @return their mean mIoU^I_b, NaN if no image had a counted pixel
+     * @throws IllegalArgumentException for q outside (0, 100]
+     */
+    public double getWorstImagesMeanIoU(String key, double percent) {
+        accumulator(key);
+        return images.get(key).worstImages(percent);
+    }
+
+    /**
+     * Returns mIoU^I_b of every image accumulated under a key that had a counted pixel.
+     *
+     * @param key the accumulator's name
+     * @return one value per image, in the order counted
+     */
+    public double[] getImageMeanIoUs(String key) {
+        accumulator(key);
+        return images.get(key).perImage();
     }
 
     /**
@@ -293,7 +377,7 @@ public class MeanIoU extends Evaluator {
         return isBinary() ? 2 : numClasses;
     }
 
-    private long[] count(NDList labels, NDList predictions) {
+    private BatchCounts count(NDList labels, NDList predictions) {
         if (isBinary()) {
             return ConfusionCounter.countBinary(
                     predictions.head(), labels.head(), classAxis, ignoreIndex, fromLogits);

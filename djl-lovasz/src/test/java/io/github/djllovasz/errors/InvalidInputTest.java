@@ -20,7 +20,8 @@ class InvalidInputTest {
 
     @RegisterExtension final TestArrays arrays = TestArrays.perTest();
 
-    private static void assertRejected(Executable call, String... fragments) {
+    /** Asserts an IllegalArgumentException whose message holds every fragment. */
+    static void assertRejected(Executable call, String... fragments) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");

@@ -16,7 +16,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads files of the {@code lovasz-parity/1} format (see resources/parity/README.md). */
+/**
+ * Reads files of the {@code lovasz-parity/1} format (see resources/parity/README.md) and of the
+ * {@code jdt-parity/1} format (resources/parity-jdt/README.md).
+ */
 final class Fixture {
 
     static final String FORMAT = "lovasz-parity/1";
@@ -57,13 +60,18 @@ final class Fixture {
     }
 
     static List<Case> read(Path file) throws IOException {
+        return read(file, FORMAT);
+    }
+
+    /** Reads the cases of a file of the given format ("lovasz-parity/1", "jdt-parity/1"). */
+    static List<Case> read(Path file, String expectedFormat) throws IOException {
         JsonObject root;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             root = JsonParser.parseReader(reader).getAsJsonObject();
         }
         String format = root.has("format") ? root.get("format").getAsString() : "(none)";
-        if (!FORMAT.equals(format)) {
-            throw new IllegalStateException(file + ": format " + format + ", expected " + FORMAT);
+        if (!expectedFormat.equals(format)) {
+            throw new IllegalStateException(file + ": format " + format + ", expected " + expectedFormat);
         }
         List<Case> cases = new ArrayList<>();
         for (JsonElement c : root.getAsJsonArray("cases")) {

@@ -1,11 +1,9 @@
 package io.github.djllovasz.parity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import ai.djl.engine.Engine;
 import io.github.djllovasz.ClassSelection;
 import io.github.djllovasz.Lovasz;
 import io.github.djllovasz.LovaszHingeLoss;
@@ -19,17 +17,12 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicNode;
@@ -48,14 +41,12 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ParityTest {
 
-    private static final DataType[] TYPES = {DataType.FLOAT64, DataType.FLOAT32};
     private static final double FLOAT32_MIN_GAP = 1e-5;
-    private static final Map<DataType, AtomicInteger[]> COUNTS = new LinkedHashMap<>();
+    private static final ParityChecks.Counts COUNTS = new ParityChecks.Counts();
 
     @TestFactory
     Stream<DynamicNode> parity() throws IOException, URISyntaxException {
-        List<Path> files = fixtureFiles();
-        assertFalse(files.isEmpty(), "no parity fixtures found");
+        List<Path> files = ParityChecks.files("/parity", "lovasz.parity.dir");
         List<DynamicNode> nodes = new ArrayList<>();
         for (Path file : files) {
             List<Fixture.Case> cases = Fixture.read(file);
@@ -64,17 +55,14 @@ class ParityTest {
                 continue;
             }
             for (Fixture.Case c : cases) {
-                for (DataType type : TYPES) {
-                    AtomicInteger[] count =
-                            COUNTS.computeIfAbsent(
-                                    type, t -> new AtomicInteger[] {new AtomicInteger(), new AtomicInteger()});
-                    count[0].incrementAndGet();
+                for (DataType type : ParityChecks.TYPES) {
+                    AtomicInteger passed = COUNTS.add(type);
                     nodes.add(
                             DynamicTest.dynamicTest(
                                     c.file() + "/" + c.name() + " [" + type + "]",
                                     () -> {
                                         check(c, type);
-                                        count[1].incrementAndGet();
+                                        passed.incrementAndGet();
                                     }));
                 }
             }
@@ -84,36 +72,7 @@ class ParityTest {
 
     @AfterAll
     static void summary() {
-        Engine engine = Engine.getInstance();
-        for (Map.Entry<DataType, AtomicInteger[]> e : COUNTS.entrySet()) {
-            System.out.printf(
-                    "parity[%s %s %s]: %d cases, %d passed%n",
-                    engine.getEngineName().toLowerCase(),
-                    engine.getVersion(),
-                    e.getKey().toString().toLowerCase(),
-                    e.getValue()[0].get(),
-                    e.getValue()[1].get());
-        }
-    }
-
-    /** Every *.json of the bundled fixtures, plus those of -Dlovasz.parity.dir. */
-    static List<Path> fixtureFiles() throws IOException, URISyntaxException {
-        List<Path> files = new ArrayList<>(jsonFiles(Paths.get(ParityTest.class.getResource("/parity").toURI())));
-        String extra = System.getProperty("lovasz.parity.dir", "").trim();
-        if (!extra.isEmpty() && !extra.startsWith("${")) {
-            Path dir = Paths.get(extra);
-            assertTrue(Files.isDirectory(dir), "lovasz.parity.dir is not a directory: " + dir);
-            List<Path> more = jsonFiles(dir);
-            assertFalse(more.isEmpty(), "lovasz.parity.dir holds no *.json: " + dir);
-            files.addAll(more);
-        }
-        return files;
-    }
-
-    private static List<Path> jsonFiles(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().collect(Collectors.toList());
-        }
+        COUNTS.print("parity");
     }
 
     private static void check(Fixture.Case c, DataType type) {
@@ -225,30 +184,13 @@ class ParityTest {
         String key = "grad_" + input;
         if (gradients) {
             assertTrue(expected.has(key), c.name() + ": tie-free case without " + key);
-            double[] want = Fixture.doubles(expected.getAsJsonObject(key));
-            assertEquals(want.length, result.gradient.length, c.name() + ": " + key + " size");
-            for (int i = 0; i < want.length; i++) {
-                double tol = type == DataType.FLOAT64 ? 1e-12 + 1e-10 * Math.abs(want[i]) : 1e-6;
-                double got = result.gradient[i];
-                if (!(Math.abs(got - want[i]) <= tol)) {
-                    fail(String.format(
-                            "%s [%s] %s[%d]: got %.17g, want %.17g (|Δ| %.3g > %.3g)",
-                            c.name(), type, key, i, got, want[i], Math.abs(got - want[i]), tol));
-                }
-            }
+            ParityChecks.assertGradient(
+                    c.name(), type, key, Fixture.doubles(expected.getAsJsonObject(key)), result.gradient);
         }
     }
 
     private static void assertLoss(Fixture.Case c, DataType type, double want, double got) {
-        double tol =
-                type == DataType.FLOAT64
-                        ? 1e-12 + 1e-10 * Math.abs(want)
-                        : 1e-5 * Math.max(1, Math.abs(want));
-        if (!(Math.abs(got - want) <= tol)) {
-            fail(String.format(
-                    "%s [%s] loss: got %.17g, want %.17g (|Δ| %.3g > %.3g)",
-                    c.name(), type, got, want, Math.abs(got - want), tol));
-        }
+        ParityChecks.assertLoss(c.name(), type, want, got);
     }
 
     /** Fails on any parameter the library does not know how to express. */

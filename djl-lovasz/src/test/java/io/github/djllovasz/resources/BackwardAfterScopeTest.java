@@ -3,7 +3,11 @@ package io.github.djllovasz.resources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.engine.Engine;
+import io.github.djllovasz.LovaszLosses;
 import io.github.djllovasz.LovaszSoftmaxLoss;
+import io.github.djllovasz.TverskyLoss;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.loss.Loss;
 import io.github.djllovasz.testutil.Grad;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -41,6 +45,37 @@ class BackwardAfterScopeTest {
                     }
                     assertArrayEquals(
                             reference.gradient, Grad.toDoubles(x.getGradient()), 0.0, "perImage=" + perImage + " round " + round);
+                    x.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void jaccardAndCompositeGradientsAreUnchangedWhenMemoryIsReusedBeforeBackward() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(9);
+            NDArray logits = manager.randomNormal(new Shape(4, 5, 16, 16));
+            NDArray labels = manager.randomInteger(0, 5, new Shape(4, 16, 16), DataType.INT64);
+            Loss[] losses = {
+                LovaszLosses.crossEntropyPlusLovasz(LovaszSoftmaxLoss.builder().build(), 0.5),
+                TverskyLoss.jaccard().build(),
+                TverskyLoss.builder().optAlpha(0.3).optBeta(0.7).optGamma(2).optNorm(2)
+                        .optReductionWeights(0.5, 0.25, 0.25).optClassWeights(1, 2, 3, 4, 5).build(),
+                LovaszLosses.crossEntropyPlusJaccard(TverskyLoss.jaccard().optLabelSmoothing(0.1).build(), 3),
+            };
+            for (Loss loss : losses) {
+                Grad reference = Grad.of(logits, x -> loss.evaluate(new NDList(labels), new NDList(x)));
+                for (int round = 0; round < 5; round++) {
+                    NDArray x = logits.duplicate();
+                    x.setRequiresGradient(true);
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray value = loss.evaluate(new NDList(labels), new NDList(x));
+                        churnMemory();
+                        collector.backward(value);
+                    }
+                    assertArrayEquals(
+                            reference.gradient, Grad.toDoubles(x.getGradient()), 0.0, loss + " round " + round);
                     x.close();
                 }
             }

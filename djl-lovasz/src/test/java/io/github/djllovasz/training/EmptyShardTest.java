@@ -8,6 +8,7 @@ import io.github.djllovasz.LovaszSoftmaxLoss;
 import io.github.djllovasz.LovaszLosses;
 import io.github.djllovasz.SegmentationBinaryCrossEntropyLoss;
 import io.github.djllovasz.SegmentationCrossEntropyLoss;
+import io.github.djllovasz.TverskyLoss;
 import io.github.djllovasz.testutil.Grad;
 import io.github.djllovasz.testutil.TestArrays;
 import ai.djl.ndarray.NDArray;
@@ -28,8 +29,12 @@ class EmptyShardTest {
     @RegisterExtension final TestArrays arrays = TestArrays.perTest();
 
     private void assertZero(Loss loss, Shape predictions, Shape labels) {
+        assertZero(loss, predictions, labels, DataType.INT64);
+    }
+
+    private void assertZero(Loss loss, Shape predictions, Shape labels, DataType labelType) {
         NDArray x = arrays.manager().zeros(predictions, DataType.FLOAT64);
-        NDArray y = arrays.manager().zeros(labels, DataType.INT64);
+        NDArray y = arrays.manager().zeros(labels, labelType);
         Grad g = Grad.of(x, a -> {
             NDArray value = loss.evaluate(new NDList(y), new NDList(a));
             assertEquals(DataType.FLOAT64, value.getDataType(), loss.getName());
@@ -57,5 +62,10 @@ class EmptyShardTest {
         LovaszSoftmaxLoss lovasz = LovaszSoftmaxLoss.builder().build();
         assertZero(LovaszLosses.crossEntropyPlusLovasz(lovasz, 0.5), multiclass, ids);
         assertZero(LovaszLosses.crossEntropyThenLovasz(lovasz, 2), multiclass, ids);
+        assertZero(LovaszLosses.jaccard(), multiclass, ids);
+        assertZero(TverskyLoss.dice().optReductionWeights(1, 1, 1).optIgnoreIndex(255).build(), multiclass, ids);
+        assertZero(TverskyLoss.jaccard().optSoftLabels(true).build(), multiclass, multiclass, DataType.FLOAT32);
+        assertZero(SegmentationCrossEntropyLoss.builder().optSoftLabels(true).build(), multiclass, multiclass, DataType.FLOAT32);
+        assertZero(LovaszLosses.crossEntropyPlusJaccard(TverskyLoss.jaccard().optLabelSmoothing(0.1).build(), 3), multiclass, ids);
     }
 }

@@ -4,9 +4,10 @@ import io.github.djllovasz.LovaszSoftmaxLoss;
 import io.github.djllovasz.EpochSwitchLoss;
 import io.github.djllovasz.LovaszLosses;
 import io.github.djllovasz.SegmentationCrossEntropyLoss;
+import io.github.djllovasz.TverskyLoss;
 import ai.djl.training.loss.Loss;
 
-/** The four ways the example trains the same network, with the same seed, data and budget. */
+/** The five ways the example trains the same network, with the same seed, data and budget. */
 public enum Recipe {
 
     /** Cross-entropy for every epoch. */
@@ -16,7 +17,19 @@ public enum Recipe {
     /** Cross-entropy, then Lovász-Softmax for the last epochs: the original's advice. */
     CE_THEN_LOVASZ("CE → Lovász"),
     /** Cross-entropy + λ · Lovász-Softmax for every epoch. */
-    CE_PLUS_LOVASZ("CE + λ·Lovász");
+    CE_PLUS_LOVASZ("CE + λ·Lovász"),
+    /**
+     * Soft targets: label-smoothed (ε = {@value #SMOOTHING}) cross-entropy + {@value #JML_LAMBDA}
+     * · Jaccard metric loss on the same smoothed targets, i.e. 4 · (0.25·CE + 0.75·JML), the
+     * ratio the JDTLoss authors suggest.
+     */
+    LS_CE_PLUS_JML("LS-CE + JML");
+
+    /** Label smoothing ε of {@link #LS_CE_PLUS_JML}. */
+    public static final double SMOOTHING = 0.1;
+
+    /** The weight of the Jaccard term of {@link #LS_CE_PLUS_JML}: 0.75 / 0.25. */
+    public static final double JML_LAMBDA = 3;
 
     private final String label;
 
@@ -50,6 +63,10 @@ public enum Recipe {
             case CE_PLUS_LOVASZ:
                 return "cross-entropy + " + lambda + " x Lovász-Softmax for all " + epochs
                         + " epochs";
+            case LS_CE_PLUS_JML:
+                return "label-smoothed (eps " + SMOOTHING + ") cross-entropy + " + JML_LAMBDA
+                        + " x Jaccard metric loss on the smoothed targets for all " + epochs
+                        + " epochs";
             default:
                 throw new AssertionError(this);
         }
@@ -75,6 +92,9 @@ public enum Recipe {
                 return LovaszLosses.crossEntropyThenLovasz(lovasz, Math.max(0, epochs - fineTuneEpochs));
             case CE_PLUS_LOVASZ:
                 return LovaszLosses.crossEntropyPlusLovasz(lovasz, lambda);
+            case LS_CE_PLUS_JML:
+                return LovaszLosses.crossEntropyPlusJaccard(
+                        TverskyLoss.jaccard().optLabelSmoothing(SMOOTHING).build(), JML_LAMBDA);
             default:
                 throw new AssertionError(this);
         }

@@ -2,9 +2,30 @@ package io.github.djllovasz.examples.fashion;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
-/** Formats the runs' held-out results as a Markdown table: per-class IoU, mIoU, step and wall time. */
+/**
+ * Formats the runs' held-out results as a Markdown table: per-class IoU, the three mIoU measures
+ * (dataset, per image, per class) and the worst scenes' mIoU, pixel accuracy, step and wall time.
+ */
 public final class ResultsTable {
+
+    /**
+     * A measure of a run, as a table row.
+     *
+     * @param name the row's name
+     * @param value the measure, a fraction or NaN
+     */
+    public record Measure(String name, ToDoubleFunction<RunResult> value) {}
+
+    /** The held-out measures below the per-class rows, the first (mIoU^D) in bold. */
+    public static final List<Measure> MEASURES = List.of(
+            new Measure("mIoU^D (dataset)", RunResult::meanIou),
+            new Measure("mIoU^I (per image)", RunResult::perImageMeanIou),
+            new Measure("mIoU^C (per class)", RunResult::perClassMeanIou),
+            new Measure(String.format(Locale.ROOT, "worst %.0f %% mIoU^I", RunResult.WORST_PERCENT),
+                    RunResult::worstMeanIou),
+            new Measure("pixel accuracy", RunResult::pixelAccuracy));
 
     private ResultsTable() {}
 
@@ -12,8 +33,8 @@ public final class ResultsTable {
      * Builds the table.
      *
      * @param results the runs, one column each
-     * @return Markdown, one row per class, then mIoU, pixel accuracy, ms per step (median after
-     *     the first epoch) and wall time
+     * @return Markdown, one row per class, then mIoU^D, mIoU^I, mIoU^C, the worst 10 % scenes'
+     *     mIoU^I, pixel accuracy, ms per step (median after the first epoch) and wall time
      */
     public static String markdown(List<RunResult> results) {
         StringBuilder text = new StringBuilder("| class |");
@@ -30,14 +51,16 @@ public final class ResultsTable {
             }
             text.append('\n');
         }
-        text.append("| **mIoU** |");
-        for (RunResult r : results) {
-            text.append(" **").append(percent(r.meanIou())).append("** |");
+        for (Measure m : MEASURES) {
+            boolean bold = m == MEASURES.get(0);
+            text.append(bold ? "| **" + m.name().replace(" (", "** (") + " |" : "| " + m.name() + " |");
+            for (RunResult r : results) {
+                String v = percent(m.value().applyAsDouble(r));
+                text.append(' ').append(bold ? "**" + v + "**" : v).append(" |");
+            }
+            text.append('\n');
         }
-        text.append("\n| pixel accuracy |");
-        for (RunResult r : results) {
-            text.append(' ').append(percent(r.pixelAccuracy())).append(" |");
-        }
+        text.setLength(text.length() - 1);
         text.append("\n| ms per step |");
         for (RunResult r : results) {
             text.append(String.format(Locale.ROOT, " %.0f |", r.msPerStep()));

@@ -149,9 +149,10 @@ public record TrainingOptions(
     public static String usage() {
         TrainingOptions d = defaults();
         return String.join("\n",
-                "Trains a small fully-convolutional network on Fashion-MNIST scenes four ways",
-                "(cross-entropy, Lovász-Softmax, CE then Lovász fine-tuning, CE + λ·Lovász) and",
-                "reports per-class IoU, mIoU and wall time on held-out scenes, with two PNGs.",
+                "Trains a small fully-convolutional network on Fashion-MNIST scenes five ways",
+                "(cross-entropy, Lovász-Softmax, CE then Lovász fine-tuning, CE + λ·Lovász,",
+                "label-smoothed CE + 3 x Jaccard metric loss) and reports per-class IoU, mIoU^D,",
+                "mIoU^I, mIoU^C and wall time on held-out scenes, with two PNGs.",
                 "",
                 "Flags (default in brackets):",
                 "  --epochs N            epochs of every run [" + d.epochs + "]",
@@ -173,7 +174,7 @@ public record TrainingOptions(
                 "                        directory of the four IDX files [" + d.data + "]",
                 "  --output DIR          folder for the PNGs and results.md [" + d.output + "]",
                 "  --runs LIST           comma-separated subset of CROSS_ENTROPY, LOVASZ,",
-                "                        CE_THEN_LOVASZ, CE_PLUS_LOVASZ [all]",
+                "                        CE_THEN_LOVASZ, CE_PLUS_LOVASZ, LS_CE_PLUS_JML [all]",
                 "  --help                this text");
     }
 }

@@ -27,7 +27,10 @@ class FashionSegmentationEndToEndTest {
             report = FashionSegmentation.run(options, out);
         }
         String printed = text.toString(StandardCharsets.UTF_8);
-        assertTrue(printed.contains("| **mIoU** |"), printed);
+        assertTrue(printed.contains("| **mIoU^D** (dataset) |"), printed);
+        assertTrue(printed.contains("| mIoU^I (per image) |"), printed);
+        assertTrue(printed.contains("| mIoU^C (per class) |"), printed);
+        assertTrue(printed.contains("best mIoU^C (per class): "), printed);
         assertTrue(printed.contains("| ms per step |"), printed);
         assertTrue(printed.contains("data: Fashion-MNIST embedded subset"), printed);
         return report;
@@ -36,19 +39,23 @@ class FashionSegmentationEndToEndTest {
     @Test
     void tinyRunWritesTablesAndPictures(@TempDir Path dir) throws Exception {
         FashionSegmentation.Report report = runTiny(dir);
-        assertEquals(4, report.results().size());
+        assertEquals(Recipe.values().length, report.results().size());
         for (Path file : new Path[] {report.chart(), report.grid()}) {
             assertTrue(Files.size(file) > 1000, file + " is written");
             byte[] head = Arrays.copyOf(Files.readAllBytes(file), 4);
             assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, head, file + " is a PNG");
         }
-        assertTrue(Files.readString(report.markdown()).contains("| **mIoU** |"));
+        assertTrue(Files.readString(report.markdown()).contains("| **mIoU^D** (dataset) |"));
         for (RunResult r : report.results()) {
             assertEquals(2, r.testMeanIou().size());
             for (double miou : r.testMeanIou()) {
                 assertTrue(Double.isFinite(miou) && miou >= 0 && miou <= 1, r + ": " + miou);
             }
             assertTrue(Double.isFinite(r.meanIou()) && r.meanIou() >= 0 && r.meanIou() <= 1);
+            for (double m : new double[] {r.perImageMeanIou(), r.perClassMeanIou(), r.worstMeanIou()}) {
+                assertTrue(Double.isFinite(m) && m >= 0 && m <= 1, r.recipe() + ": " + m);
+            }
+            assertTrue(r.worstMeanIou() <= r.perImageMeanIou(), r.recipe() + ": the worst scenes are below the mean");
             for (double iou : r.classIoU()) {
                 assertTrue(Double.isNaN(iou) || (iou >= 0 && iou <= 1));
             }

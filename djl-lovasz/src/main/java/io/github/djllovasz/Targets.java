@@ -1,0 +1,164 @@
+package io.github.djllovasz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Step 1 of the losses that take soft targets ({@link TverskyLoss}, and {@link
+ * SegmentationCrossEntropyLoss} with soft labels or label smoothing): the labels as per-class
+ * targets {@code y [B, C, P]} in the predictions' type, and which pixels count.
+ *
+ * <p>The labels {@code NDList} holds the targets and, optionally, a keep mask:
+ *
+ * <ul>
+ *   <li>hard labels: class ids of the prediction shape without the class axis (or with it of size
+ *       1), integer or float holding integers; {@code y = onehot(id)}, or {@code (1 − ε)·onehot +
+ *       ε/C} with label smoothing ε ({@link SoftTargets}); pixels with the ignore index are
+ *       dropped;
+ *   <li>soft labels: class probabilities of the prediction shape, checked by {@link
+ *       SegmentationInputs#checkSoftLabels};
+ *   <li>a second array, if present, is the keep mask (1 keep, 0 drop; boolean or 0/1) of the hard
+ *       label shape. A keep mask and an ignore index together are rejected: the reference applies
+ *       only the mask then, which silently counts ignored labels.
+ * </ul>
+ *
+ * <p>Dropped pixels have {@code y = 0}; the caller multiplies its probabilities by {@link #keep}.
+ */
+final class Targets {
+
+    /** {@code [B, C, P]} in the predictions' type, 0 at dropped pixels. */
+    final NDArray values;
+    /** {@code [B, 1, P]}, 1 at kept and 0 at dropped pixels, or {@code null} when all count. */
+    final NDArray keep;
+    /** Whether the targets are soft (given so, or label-smoothed): the soft class rule applies. */
+    final boolean soft;
+
+    private Targets(NDArray values, NDArray keep, boolean soft) {
+        this.values = values;
+        this.keep = keep;
+        this.soft = soft;
+    }
+
+    /**
+     * Checks types, devices and shapes (not values), also for an empty batch.
+     *
+     * @param labels the targets, and optionally a keep mask
+     * @param predictions {@code [B, C, d1, ...]}
+     * @param classAxis the class axis, negative counting from the end
+     * @param softLabels whether the targets are soft labels
+     * @param ignoreIndex the ignored label, or {@code null}
+     * @param what the name of the predictions in messages ("logits", "predictions")
+     * @return the resolved class axis
+     */
+    static int requireShapes(
+            NDList labels,
+            NDArray predictions,
+            int classAxis,
+            boolean softLabels,
+            Integer ignoreIndex,
+            String what) {
+        if (labels.isEmpty() || labels.size() > 2) {
+            throw new IllegalArgumentException(
+                    "labels must be one array (targets) or two (targets, keep mask), got "
+                            + labels.size() + " arrays");
+        }
+        NDArray targets = labels.get(0);
+        int axis;
+        if (softLabels) {
+            SegmentationInputs.requireFloatAndSameDevice(targets, predictions, what);
+            Shape shape = predictions.getShape();
+            if (shape.dimension() < 2) {
+                throw new IllegalArgumentException(
+                        what + " must be [B, C, ...] with a batch and a class axis, got shape " + shape);
+            }
+            axis = SegmentationInputs.resolveClassAxis(classAxis, shape);
+            SegmentationInputs.requireSoftLabelShape(targets, predictions, axis);
+        } else {
+            axis = SegmentationInputs.requireClassAxisShapes(targets, predictions, classAxis, what);
+        }
+        if (labels.size() == 2) {
+            if (ignoreIndex != null) {
+                throw new IllegalArgumentException(
+                        "a keep mask and the ignore index " + ignoreIndex + " were both given: use one"
+                                + " (fold the ignored pixels into the mask, keep = mask AND label != "
+                                + ignoreIndex + ")");
+            }
+            SegmentationInputs.requireLabelShape(predictions.getShape(), axis, labels.get(1), "keep mask");
+        }
+        return axis;
+    }
+
+    /**
+     * Builds the targets of a non-empty batch whose shapes {@link #requireShapes} accepted.
+     *
+     * @param labels the targets, and optionally a keep mask
+     * @param predictions {@code [B, C, d1, ...]}, already widened
+     * @param axis the resolved class axis
+     * @param softLabels whether the targets are soft labels
+     * @param smoothing label smoothing ε of hard labels (0: none)
+     * @param ignoreIndex the ignored label of hard labels, or {@code null}
+     * @return the targets
+     */
+    static Targets of(
+            NDList labels,
+            NDArray predictions,
+            int axis,
+            boolean softLabels,
+            double smoothing,
+            Integer ignoreIndex) {
+        Shape shape = predictions.getShape();
+        DataType type = predictions.getDataType();
+        NDArray targets = labels.get(0);
+        long batch = shape.get(0);
+        int numClasses = Math.toIntExact(shape.get(axis));
+        NDArray kept =
+                labels.size() == 2
+                        ? SegmentationInputs.keepMask(labels.get(1), targets).reshape(batch, -1)
+                        : null;
+        NDArray values;
+        if (softLabels) {
+            SegmentationInputs.checkSoftLabels(targets, axis, kept);
+            values = classFirst(targets, axis).toType(type, false);
+        } else {
+            NDArray ids = SegmentationInputs.labelsForClassAxis(shape, axis, labels.get(0));
+            String range = "[0, " + numClasses + ")";
+            if (ignoreIndex != null) {
+                SegmentationInputs.checkLabelRange(ids, ignoreIndex, 0, numClasses - 1, range);
+                kept = ids.neq(ignoreIndex);
+            }
+            // Dropped pixels take class 0 (their targets are zeroed below): only kept labels count.
+            NDArray safe = kept == null ? ids : ids.mul(kept.toType(DataType.INT64, false));
+            if (ignoreIndex == null) {
+                SegmentationInputs.checkLabelRange(safe, null, 0, numClasses - 1, range);
+            }
+            values = SoftTargets.classFirst(safe, numClasses, type, smoothing);
+        }
+        NDArray keep = null;
+        if (kept != null) {
+            keep = kept.toType(type, false).reshape(batch, 1, -1);
+            values = values.mul(keep);
+        }
+        return new Targets(values, keep, softLabels || smoothing > 0);
+    }
+
+    /**
+     * Moves the class axis to position 1 and flattens the other axes after it, in their order.
+     *
+     * @param array {@code [B, ..., C, ...]} with C at {@code axis}
+     * @param axis the resolved class axis
+     * @return {@code [B, C, P]}
+     */
+    static NDArray classFirst(NDArray array, int axis) {
+        Shape shape = array.getShape();
+        long before = 1;
+        for (int i = 1; i < axis; i++) {
+            before *= shape.get(i);
+        }
+        long after = shape.size() / (shape.get(0) * shape.get(axis) * before);
+        NDArray grouped = array.reshape(shape.get(0), before, shape.get(axis), after);
+        NDArray moved = before == 1 ? grouped : grouped.transpose(0, 2, 1, 3);
+        return moved.reshape(shape.get(0), shape.get(axis), before * after);
+    }
+}

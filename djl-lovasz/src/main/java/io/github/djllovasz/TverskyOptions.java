@@ -1,0 +1,81 @@
+package io.github.djllovasz;
+
+import java.util.Arrays;
+
+/**
+ * The settings of a {@link TverskyLoss}, one value from its builder to {@link TverskyKernel}. The
+ * builder fills a fresh instance and hands the loss a copy, so a built loss never changes.
+ */
+final class TverskyOptions {
+
+    /** Weight α of the false positives (Jaccard 1, Dice ½). */
+    double alpha = 1;
+    /** Weight β of the false negatives (Jaccard 1, Dice ½). */
+    double beta = 1;
+    /** Focal power γ ≥ 1 of each class loss. */
+    double gamma = 1;
+    /** Additive smoothing s ≥ 0 of the numerator and the denominator. */
+    double smooth = 1e-3;
+    /** The norm q ≥ 1 of the cardinalities {@code Σ|x|^q}. */
+    double norm = 1;
+    /** {@code −log T} instead of {@code 1 − T}. */
+    boolean logLoss;
+    /** One weight per class (not normalised), or {@code null}. */
+    double[] classWeights;
+    /** Active classes with hard labels. */
+    ClassSelection hardClasses = ClassSelection.PRESENT;
+    /** Active classes with soft targets (soft labels or label smoothing). */
+    ClassSelection softClasses = ClassSelection.ALL;
+    /** PRESENT means a largest kept target strictly above this. */
+    double threshold = 0.01;
+    /** Weights of the dataset, per-image and per-class reductions. */
+    double datasetWeight = 1;
+    double imageWeight;
+    double classWeight;
+    /** Soft labels {@code [B, C, ...]} instead of class ids. */
+    boolean softLabels;
+    /** Label smoothing ε of hard labels. */
+    double labelSmoothing;
+    /** Predictions are logits (softmax inside) rather than probabilities. */
+    boolean fromLogits = true;
+    /** The class axis of the predictions, negative counting from the end. */
+    int classAxis = 1;
+    /** The ignored label of hard labels, or {@code null}. */
+    Integer ignoreIndex;
+
+    /** @return an independent copy */
+    TverskyOptions copy() {
+        TverskyOptions c = new TverskyOptions();
+        c.alpha = alpha;
+        c.beta = beta;
+        c.gamma = gamma;
+        c.smooth = smooth;
+        c.norm = norm;
+        c.logLoss = logLoss;
+        c.classWeights = classWeights == null ? null : classWeights.clone();
+        c.hardClasses = hardClasses;
+        c.softClasses = softClasses;
+        c.threshold = threshold;
+        c.datasetWeight = datasetWeight;
+        c.imageWeight = imageWeight;
+        c.classWeight = classWeight;
+        c.softLabels = softLabels;
+        c.labelSmoothing = labelSmoothing;
+        c.fromLogits = fromLogits;
+        c.classAxis = classAxis;
+        c.ignoreIndex = ignoreIndex;
+        return c;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString() {
+        return "alpha=" + alpha + ", beta=" + beta + ", gamma=" + gamma + ", smooth=" + smooth
+                + ", norm=" + norm + ", logLoss=" + logLoss + ", reductions(D, I, C)=(" + datasetWeight
+                + ", " + imageWeight + ", " + classWeight + "), classes(hard, soft)=(" + hardClasses
+                + ", " + softClasses + "), threshold=" + threshold + ", softLabels=" + softLabels
+                + ", labelSmoothing=" + labelSmoothing + ", ignoreIndex=" + ignoreIndex
+                + ", fromLogits=" + fromLogits + ", classAxis=" + classAxis
+                + (classWeights == null ? "" : ", classWeights=" + Arrays.toString(classWeights));
+    }
+}
