@@ -1,7 +1,9 @@
 package io.github.djllovasz.metric;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.evaluator.Evaluator;
 import java.util.Map;
 import java.util.Objects;
@@ -80,6 +82,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * MeanIoU binary = MeanIoU.builder().setNumClasses(1).optIgnoreIndex(255).build();
  * // after an epoch: binary.getForegroundIoU(key), binary.getAccumulator(key)
  * }</pre>
+ *
+ * <p>Labels may carry a keep mask as their second array (as {@link io.github.djllovasz.TverskyLoss}
+ * takes it, of the class-id shape, 1 keep and 0 drop): dropped pixels count nowhere, like ignored
+ * ones.
  */
 public class MeanIoU extends Evaluator {
 
@@ -378,12 +384,36 @@ public class MeanIoU extends Evaluator {
     }
 
     private BatchCounts count(NDList labels, NDList predictions) {
-        if (isBinary()) {
-            return ConfusionCounter.countBinary(
-                    predictions.head(), labels.head(), classAxis, ignoreIndex, fromLogits);
+        NDArray truth = labels.head();
+        Integer ignore = ignoreIndex;
+        NDArray masked = null;
+        if (labels.size() > 1) {
+            // A keep mask (the second label array, as TverskyLoss takes it): pixels where it is
+            // 0 count nowhere, like ignored ones.
+            ignore = ignoreIndex != null ? ignoreIndex : -1;
+            NDArray keep = labels.get(1);
+            if (!keep.getShape().equals(truth.getShape())) {
+                throw new IllegalArgumentException("keep mask of shape " + keep.getShape()
+                        + " does not match labels of shape " + truth.getShape());
+            }
+            NDArray dropped = truth.getManager().full(truth.getShape(), ignore, truth.getDataType());
+            NDArray kept = keep.toType(DataType.BOOLEAN, false);
+            masked = NDArrays.where(kept, truth, dropped);
+            dropped.close();
+            kept.close();
+            truth = masked;
         }
-        return ConfusionCounter.count(
-                predictions.head(), labels.head(), numClasses, classAxis, ignoreIndex);
+        try {
+            if (isBinary()) {
+                return ConfusionCounter.countBinary(
+                        predictions.head(), truth, classAxis, ignore, fromLogits);
+            }
+            return ConfusionCounter.count(predictions.head(), truth, numClasses, classAxis, ignore);
+        } finally {
+            if (masked != null) {
+                masked.close();
+            }
+        }
     }
 
     private ConfusionMatrix accumulator(String key) {

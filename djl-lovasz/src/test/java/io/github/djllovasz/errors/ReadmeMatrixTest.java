@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class ReadmeMatrixTest {
 
     private static final List<String> PACKAGES =
-            List.of("io.github.djllovasz.errors", "io.github.djllovasz.reliability", "io.github.djllovasz.parity", "io.github.djllovasz.training");
+            List.of("io.github.djllovasz.errors", "io.github.djllovasz.reliability", "io.github.djllovasz.parity", "io.github.djllovasz.training",
+                    "io.github.djllovasz.metric");
 
     @Test
     void everyRowNamesAnExistingTest() throws IOException {

@@ -91,6 +91,30 @@ class MeanIoUPerImageTest {
         assertEquals(miou.getDatasetMeanIoU("k"), imageA, 1e-12); // one image: all three agree
     }
 
+    /**
+     * A keep mask as the second label array (as {@code TverskyLoss} takes it) drops its 0 pixels
+     * exactly as an ignore index does: the figures of {@link #ignoredPixelsAndFullyIgnoredImages}.
+     */
+    @Test
+    void keepMaskCountsLikeIgnoredPixels() {
+        int[] keepA = new int[12];
+        java.util.Arrays.fill(keepA, 4, 12, 1);
+        int[] keepNone = new int[12];
+        for (MeanIoU miou : new MeanIoU[] {
+                fresh(MeanIoU.builder().setNumClasses(3)),
+                fresh(MeanIoU.builder().setNumClasses(3).optIgnoreIndex(255))}) {
+            miou.updateAccumulator("k", new ai.djl.ndarray.NDList(labels(TRUTH_A, TRUTH_B), labels(keepA, keepNone)),
+                    new ai.djl.ndarray.NDList(logits(3, PRED_A, PRED_B)));
+            double imageA = (1.0 / 4 + 2.0 / 3 + 1.0 / 2) / 3;
+            assertArrayEquals(new double[] {imageA}, miou.getImageMeanIoUs("k"), 1e-12);
+            assertEquals(imageA, miou.getDatasetMeanIoU("k"), 1e-12);
+        }
+        MeanIoU miou = fresh(MeanIoU.builder().setNumClasses(3));
+        assertThrows(IllegalArgumentException.class, () -> miou.updateAccumulator("k",
+                new ai.djl.ndarray.NDList(labels(TRUTH_A, TRUTH_B), labels(keepA)),
+                new ai.djl.ndarray.NDList(logits(3, PRED_A, PRED_B))));
+    }
+
     /** A binary model's images count background and foreground, as its 2×2 matrix does. */
     @Test
     void binaryModelsCountTwoClassesPerImage() {
