@@ -113,12 +113,7 @@ final class SoftmaxRows {
             SegmentationInputs.checkProbabilities(predictions);
             probas = predictions;
         }
-        Shape shape = predictions.getShape();
-        if (axis != 1) {
-            probas = probas.transpose(classAxisSecond(shape.dimension(), axis));
-        }
-        long batch = shape.get(0);
-        return probas.reshape(batch, numClasses, shape.size() / (batch * numClasses));
+        return Targets.classFirst(probas, axis);
     }
 
     /**
@@ -213,18 +208,5 @@ final class SoftmaxRows {
             rowValid = rowValid.reshape(numRows, length);
         }
         return new Rows(rowProbas, foreground, rowValid, Rows.Errors.ABSOLUTE, coefficients);
-    }
-
-    /** The permutation that moves {@code axis} to position 1 and keeps the others in order. */
-    private static int[] classAxisSecond(int rank, int axis) {
-        int[] order = new int[rank];
-        order[1] = axis;
-        int next = 2;
-        for (int i = 1; i < rank; i++) {
-            if (i != axis) {
-                order[next++] = i;
-            }
-        }
-        return order;
     }
 }
