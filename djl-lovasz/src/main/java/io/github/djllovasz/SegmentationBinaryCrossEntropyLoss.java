@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 
 /**
  * Binary cross-entropy from logits for segmentation with an ignore index, the partner of the
@@ -69,8 +70,10 @@ public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
                         // Ignored labels may be anything: count them as 0, then weigh them 0.
                         y = ids.mul(kept.toType(DataType.INT64, false)).toType(type, false);
                     }
+                    // relu, not maximum(0): DJL's PyTorch maximum(Number) leaves the autograd
+                    // graph a temporary scalar over Java memory (see Numbers).
                     NDArray perPixel =
-                            logits.maximum(0)
+                            Activation.relu(logits)
                                     .sub(logits.mul(y))
                                     .add(logits.abs().neg().exp().add(1).log());
                     if (valid == null) {

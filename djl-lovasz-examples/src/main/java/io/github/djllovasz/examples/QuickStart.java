@@ -3,6 +3,8 @@ package io.github.djllovasz.examples;
 import ai.djl.Model;
 import io.github.djllovasz.LovaszSoftmaxLoss;
 import io.github.djllovasz.metric.MeanIoU;
+import io.github.djllovasz.host.OneDnnGuard;
+import io.github.djllovasz.training.FiniteGradientCheck;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -42,6 +44,9 @@ public final class QuickStart {
      * @throws TranslateException if a batch fails
      */
     public static void main(String[] args) throws IOException, TranslateException {
+        if (OneDnnGuard.relaunched(QuickStart.class, args)) {
+            return; // ran in a child JVM with ONEDNN_MAX_CPU_ISA=AVX2 (AMD CPUs with AVX-512)
+        }
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 8;
         Random random = new Random(7);
         try (NDManager manager = NDManager.newBaseManager();
@@ -70,7 +75,8 @@ public final class QuickStart {
                     new DefaultTrainingConfig(loss)
                             .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build())
                             .addEvaluator(miou)
-                            .addTrainingListeners(TrainingListener.Defaults.logging());
+                            .addTrainingListeners(TrainingListener.Defaults.logging())
+                            .addTrainingListeners(new FiniteGradientCheck()); // stops on NaN, names the cause
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(16, CLASSES, SIZE, SIZE));
                 System.out.printf("loss: %s%n", loss);

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import ai.djl.engine.Engine;
 import io.github.djllovasz.LovaszLosses;
 import io.github.djllovasz.LovaszSoftmaxLoss;
+import io.github.djllovasz.SegmentationBinaryCrossEntropyLoss;
+import io.github.djllovasz.SegmentationCrossEntropyLoss;
+import io.github.djllovasz.WeightedLoss;
 import io.github.djllovasz.TverskyLoss;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
@@ -33,20 +36,8 @@ class BackwardAfterScopeTest {
             // Three classes per image: PRESENT selects rows, through index arrays made on the host.
             NDArray labels = manager.randomInteger(0, 3, new Shape(4, 16, 16), DataType.INT64).add(5);
             for (boolean perImage : new boolean[] {true, false}) {
-                LovaszSoftmaxLoss loss = LovaszSoftmaxLoss.builder().optPerImage(perImage).build();
-                Grad reference = Grad.of(logits, x -> loss.evaluate(labels, x));
-                for (int round = 0; round < 5; round++) {
-                    NDArray x = logits.duplicate();
-                    x.setRequiresGradient(true);
-                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray value = loss.evaluate(labels, x);
-                        churnMemory();
-                        collector.backward(value);
-                    }
-                    assertArrayEquals(
-                            reference.gradient, Grad.toDoubles(x.getGradient()), 0.0, "perImage=" + perImage + " round " + round);
-                    x.close();
-                }
+                assertGradientSurvivesMemoryReuse(
+                        LovaszSoftmaxLoss.builder().optPerImage(perImage).build(), labels, logits);
             }
         }
     }
@@ -65,20 +56,66 @@ class BackwardAfterScopeTest {
                 LovaszLosses.crossEntropyPlusJaccard(TverskyLoss.jaccard().optLabelSmoothing(0.1).build(), 3),
             };
             for (Loss loss : losses) {
-                Grad reference = Grad.of(logits, x -> loss.evaluate(new NDList(labels), new NDList(x)));
-                for (int round = 0; round < 5; round++) {
-                    NDArray x = logits.duplicate();
-                    x.setRequiresGradient(true);
-                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        NDArray value = loss.evaluate(new NDList(labels), new NDList(x));
-                        churnMemory();
-                        collector.backward(value);
-                    }
-                    assertArrayEquals(
-                            reference.gradient, Grad.toDoubles(x.getGradient()), 0.0, loss + " round " + round);
-                    x.close();
-                }
+                assertGradientSurvivesMemoryReuse(loss, labels, logits);
             }
+        }
+    }
+
+    @Test
+    void crossEntropyPartnersAndWeightedLossGradientsAreUnchangedWhenMemoryIsReusedBeforeBackward() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(11);
+            NDArray logits = manager.randomNormal(new Shape(4, 5, 16, 16));
+            NDArray labels = manager.randomInteger(0, 5, new Shape(4, 16, 16), DataType.INT64);
+            NDArray soft = manager.randomUniform(0.1f, 1f, new Shape(4, 5, 16, 16));
+            soft = soft.div(soft.sum(new int[] {1}, true));
+            NDArray binaryLogits = manager.randomNormal(new Shape(4, 16, 16)).mul(3);
+            Shape binary = new Shape(4, 16, 16);
+            NDArray isVoid = manager.randomInteger(0, 4, binary, DataType.INT64).eq(0).toType(DataType.INT64, false);
+            NDArray binaryLabels = manager.randomInteger(0, 2, binary, DataType.INT64)
+                    .mul(isVoid.neg().add(1)).add(isVoid.mul(255)); // 0/1, void 255 on a quarter
+            Case[] cases = {
+                new Case(SegmentationBinaryCrossEntropyLoss.builder().build(), binaryLabels.clip(0, 1), binaryLogits),
+                new Case(SegmentationBinaryCrossEntropyLoss.builder().optIgnoreIndex(255).build(), binaryLabels, binaryLogits),
+                new Case(SegmentationCrossEntropyLoss.builder().optSoftLabels(true).build(), soft, logits),
+                new Case(SegmentationCrossEntropyLoss.builder().optLabelSmoothing(0.1).build(), labels, logits),
+                new Case(WeightedLoss.builder().setLoss(SegmentationCrossEntropyLoss.builder().build())
+                        .setWeight(0.7).build(), labels, logits),
+                new Case(WeightedLoss.builder().setLoss(SegmentationBinaryCrossEntropyLoss.builder()
+                        .optIgnoreIndex(255).build()).setWeight(2.5).build(), binaryLabels, binaryLogits),
+            };
+            for (Case c : cases) {
+                assertGradientSurvivesMemoryReuse(c.loss, c.labels, c.predictions);
+            }
+        }
+    }
+
+    /** A loss with its labels and predictions. */
+    private static final class Case {
+        final Loss loss;
+        final NDArray labels;
+        final NDArray predictions;
+
+        Case(Loss loss, NDArray labels, NDArray predictions) {
+            this.loss = loss;
+            this.labels = labels;
+            this.predictions = predictions;
+        }
+    }
+
+    /** Five rounds of evaluate, churn, backward: each gradient equals the undisturbed one exactly. */
+    private static void assertGradientSurvivesMemoryReuse(Loss loss, NDArray labels, NDArray predictions) {
+        Grad reference = Grad.of(predictions, x -> loss.evaluate(new NDList(labels), new NDList(x)));
+        for (int round = 0; round < 5; round++) {
+            NDArray x = predictions.duplicate();
+            x.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray value = loss.evaluate(new NDList(labels), new NDList(x));
+                churnMemory();
+                collector.backward(value);
+            }
+            assertArrayEquals(reference.gradient, Grad.toDoubles(x.getGradient()), 0.0, loss + " round " + round);
+            x.close();
         }
     }
 

@@ -4,6 +4,7 @@ import io.github.djllovasz.LovaszHingeLoss;
 import io.github.djllovasz.LovaszSoftmaxLoss;
 import io.github.djllovasz.SegmentationBinaryCrossEntropyLoss;
 import io.github.djllovasz.metric.MeanIoU;
+import io.github.djllovasz.host.OneDnnGuard;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -51,6 +52,9 @@ public final class BinaryDemo {
      * @param args {@code [--steps N]} (default 500)
      */
     public static void main(String[] args) {
+        if (OneDnnGuard.relaunched(BinaryDemo.class, args)) {
+            return;
+        }
         int steps = args.length >= 2 && args[0].equals("--steps") ? Integer.parseInt(args[1]) : 500;
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println("BinaryDemo [--steps N]: the original's binary demo (default 500 steps)");
@@ -96,6 +100,11 @@ public final class BinaryDemo {
             out.printf(Locale.ROOT, "| start, b = 0 | 0 | %.2f | %.2f | 12.5–13.25 | |%n",
                     startPerImage, startPooled);
             for (Run r : runs) {
+                if (r.isStopped()) {
+                    out.printf(Locale.ROOT, "| %s | stopped: non-finite loss or gradient (above) | | | %.2f | |%n",
+                            r.name(), r.original());
+                    continue;
+                }
                 out.printf(Locale.ROOT, "| %s | %.4f | %.2f | %.2f | %.2f | %.0f s |%n",
                         r.name(), r.bias(), r.iou(), r.pooledIou(), r.original(), r.seconds());
             }
@@ -103,10 +112,11 @@ public final class BinaryDemo {
             Run sigmoid = runs.get(1);
             Run bce = runs.get(2);
             boolean direction = hinge.iou() >= bce.iou() && sigmoid.iou() >= bce.iou();
+            boolean complete = runs.stream().noneMatch(Run::isStopped);
             out.printf(Locale.ROOT,
                     "%nLovász ≥ BCE on IoU: %s (hinge %+.2f, sigmoid %+.2f points over BCE;"
                             + " the original: +3.91, +3.99)%n",
-                    direction ? "yes" : "NO", hinge.iou() - bce.iou(), sigmoid.iou() - bce.iou());
+                    !complete ? "not measured (a run stopped)" : direction ? "yes" : "NO", hinge.iou() - bce.iou(), sigmoid.iou() - bce.iou());
             return new Result(startPerImage, startPooled, runs);
         }
     }
@@ -122,6 +132,9 @@ public final class BinaryDemo {
         MeanIoU iou = MeanIoU.builder().setNumClasses(1).optIgnoreIndex(VOID).build();
         DemoTraining.Outcome outcome = DemoTraining.train(
                 name, block, loss, iou, x, y, 0.05f, steps, config -> config, out);
+        if (outcome.isStopped()) {
+            return new Run(name, Float.NaN, Double.NaN, Double.NaN, original, Double.NaN);
+        }
         float bias = outcome.parameters().values().iterator().next()[0];
         double perImage = foregroundIou(outcome.output(), y)[0];
         outcome.output().close();
@@ -188,7 +201,13 @@ public final class BinaryDemo {
      * @param seconds wall time of the training steps
      */
     public record Run(
-            String name, float bias, double iou, double pooledIou, double original, double seconds) {}
+            String name, float bias, double iou, double pooledIou, double original, double seconds) {
+
+        /** @return whether training stopped on a non-finite loss or gradient (figures are NaN) */
+        public boolean isStopped() {
+            return Double.isNaN(iou);
+        }
+    }
 
     /**
      * The demo's figures.

@@ -4,6 +4,7 @@ import io.github.djllovasz.ClassSelection;
 import io.github.djllovasz.LovaszSoftmaxLoss;
 import io.github.djllovasz.SegmentationCrossEntropyLoss;
 import io.github.djllovasz.metric.MeanIoU;
+import io.github.djllovasz.host.OneDnnGuard;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -53,6 +54,9 @@ public final class MulticlassDemo {
      * @param args {@code [--steps N]} (default 1000)
      */
     public static void main(String[] args) {
+        if (OneDnnGuard.relaunched(MulticlassDemo.class, args)) {
+            return;
+        }
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(
                     "MulticlassDemo [--steps N]: the original's multiclass demo (default 1000 steps)");
@@ -97,7 +101,8 @@ public final class MulticlassDemo {
             runs.forEach(r -> print(out, r));
             double gain = runs.get(0).meanIou() - runs.get(1).meanIou();
             out.printf(Locale.ROOT, "%nLovász-Softmax ≥ cross-entropy on mIoU: %s (%+.2f points;"
-                    + " the original: +1.92)%n", gain >= 0 ? "yes" : "NO", gain);
+                    + " the original: +1.92)%n",
+                    Double.isNaN(gain) ? "not measured (a run stopped)" : gain >= 0 ? "yes" : "NO", gain);
             return new Result(start, runs);
         }
     }
@@ -110,6 +115,9 @@ public final class MulticlassDemo {
                 name, model(), loss, miou, x, y, 0.005f, steps,
                 config -> config.optInitializer(weight, Parameter.Type.WEIGHT)
                         .optInitializer(bias, Parameter.Type.BIAS), out);
+        if (outcome.isStopped()) {
+            return new Run(name, new double[] {Double.NaN, Double.NaN, Double.NaN}, original, Double.NaN);
+        }
         outcome.output().close();
         double[] ious = miou.getClassIoU(EvaluatorTrainingListener.VALIDATE_EPOCH);
         for (int c = 0; c < ious.length; c++) {
@@ -119,6 +127,11 @@ public final class MulticlassDemo {
     }
 
     private static void print(PrintStream out, Run r) {
+        if (Double.isNaN(r.seconds())) {
+            out.printf(Locale.ROOT, "| %s | stopped: non-finite loss or gradient (above) | | | | %.2f | |%n",
+                    r.name(), r.original());
+            return;
+        }
         double[] v = r.ious();
         out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f s |%n",
                 r.name(), v[0], v[1], v[2], r.meanIou(), r.original(), r.seconds());

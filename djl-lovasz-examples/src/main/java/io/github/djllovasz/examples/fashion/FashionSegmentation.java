@@ -1,6 +1,8 @@
 package io.github.djllovasz.examples.fashion;
 
+import ai.djl.TrainingDivergedException;
 import ai.djl.engine.Engine;
+import io.github.djllovasz.host.OneDnnGuard;
 import io.github.djllovasz.examples.fashion.SceneComposer.Scenes;
 import ai.djl.ndarray.NDManager;
 import ai.djl.translate.TranslateException;
@@ -41,6 +43,9 @@ public final class FashionSegmentation {
      * @throws TranslateException if a batch fails
      */
     public static void main(String[] args) throws IOException, TranslateException {
+        if (OneDnnGuard.relaunched(FashionSegmentation.class, args)) {
+            return;
+        }
         TrainingOptions options;
         try {
             options = TrainingOptions.parse(args);
@@ -54,7 +59,12 @@ public final class FashionSegmentation {
             System.out.println(TrainingOptions.usage());
             return;
         }
-        run(options, System.out);
+        Report report = run(options, System.out);
+        if (!report.stopped().isEmpty()) {
+            throw new IllegalStateException(report.stopped().size() + " of "
+                    + options.orderedRecipes().size() + " recipes stopped on a non-finite loss or"
+                    + " gradient; the table holds the others (see the lines starting with '!!')");
+        }
     }
 
     /**
@@ -67,6 +77,26 @@ public final class FashionSegmentation {
      * @throws TranslateException if a batch fails
      */
     public static Report run(TrainingOptions options, PrintStream out)
+            throws IOException, TranslateException {
+        return run(options, out, new RecipeTrainer(options, out)::run);
+    }
+
+    /** Trains one recipe; the main job's is {@link RecipeTrainer#run}. */
+    @FunctionalInterface
+    interface RecipeRunner {
+        RunResult run(Recipe recipe, SceneTensors train, SceneTensors test, int[] samples)
+                throws IOException, TranslateException;
+    }
+
+    /**
+     * Runs the example with a given way of training one recipe. A recipe whose training stops on
+     * a non-finite loss or gradient ({@link TrainingDivergedException}) is reported with the
+     * likely cause and how to rerun it, and the others go on; the table and pictures hold the
+     * recipes that finished.
+     *
+     * @throws IllegalStateException if no recipe finished
+     */
+    static Report run(TrainingOptions options, PrintStream out, RecipeRunner runner)
             throws IOException, TranslateException {
         System.setProperty("java.awt.headless", "true");
         long start = System.nanoTime();
@@ -94,19 +124,33 @@ public final class FashionSegmentation {
                 options.learningRate(), options.lrDecay(), options.fineTuneEpochs(),
                 options.lambda(), options.seed(), Engine.getInstance().getEngineName(),
                 Engine.getInstance().getVersion(), Runtime.getRuntime().availableProcessors());
+        out.println(OneDnnGuard.decide().line());
         int[] samples = new int[Math.min(SAMPLE_SCENES, testScenes.count())];
         for (int i = 0; i < samples.length; i++) {
             samples[i] = i;
         }
         List<RunResult> results = new ArrayList<>();
+        List<String> stopped = new ArrayList<>();
         float[] moments = SceneTensors.moments(trainScenes);
         try (NDManager manager = NDManager.newBaseManager()) {
             SceneTensors train = SceneTensors.of(manager, trainScenes, moments[0], moments[1]);
             SceneTensors test = SceneTensors.of(manager, testScenes, moments[0], moments[1]);
-            RecipeTrainer trainer = new RecipeTrainer(options, out);
             for (Recipe recipe : options.orderedRecipes()) {
-                results.add(trainer.run(recipe, train, test, samples));
+                try {
+                    results.add(runner.run(recipe, train, test, samples));
+                } catch (TrainingDivergedException e) {
+                    String line = "!! " + recipe.label() + " stopped: " + e.getMessage()
+                            + " To rerun it alone: the same command with --runs " + recipe.name()
+                            + ".";
+                    out.println();
+                    out.println(line);
+                    stopped.add(line);
+                }
             }
+        }
+        if (results.isEmpty()) {
+            throw new IllegalStateException("every recipe stopped on a non-finite loss or gradient:\n"
+                    + String.join("\n", stopped));
         }
         Files.createDirectories(options.output());
         String table = ResultsTable.markdown(results);
@@ -117,6 +161,7 @@ public final class FashionSegmentation {
         out.print(table);
         out.println();
         out.println(summary);
+        stopped.forEach(out::println);
         Path chart = MeanIouChart.write(
                 results, options.fineTuneEpochs() > 0 ? options.switchEpoch() : 0,
                 options.output().resolve("miou_per_epoch.png"));
@@ -125,12 +170,13 @@ public final class FashionSegmentation {
         Path markdown = options.output().resolve("results.md");
         Files.writeString(markdown,
                 "Data: Fashion-MNIST " + data.description() + "\n\n" + table + "\n" + summary
-                        + "\n", StandardCharsets.UTF_8);
+                        + "\n" + stopped.stream().map(line -> "\n" + line + "\n").reduce("", String::concat),
+                StandardCharsets.UTF_8);
         out.println("wrote " + chart.toAbsolutePath());
         out.println("wrote " + grid.toAbsolutePath());
         out.println("wrote " + markdown.toAbsolutePath());
         out.printf(Locale.ROOT, "total time %.0f s%n", (System.nanoTime() - start) / 1e9);
-        return new Report(results, chart, grid, markdown, data.description());
+        return new Report(results, List.copyOf(stopped), chart, grid, markdown, data.description());
     }
 
     private static String summary(List<RunResult> results, TrainingOptions options) {
@@ -175,12 +221,13 @@ public final class FashionSegmentation {
     /**
      * What the example produced.
      *
-     * @param results the runs
+     * @param results the runs that finished
+     * @param stopped one line per recipe that stopped on a non-finite loss or gradient
      * @param chart the mIoU-per-epoch PNG
      * @param grid the test-scenes PNG
      * @param markdown the results table
      * @param data the description of the data used
      */
     public record Report(
-            List<RunResult> results, Path chart, Path grid, Path markdown, String data) {}
+            List<RunResult> results, List<String> stopped, Path chart, Path grid, Path markdown, String data) {}
 }

@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import io.github.djllovasz.EpochSwitchLoss;
 import io.github.djllovasz.metric.MeanIoU;
+import io.github.djllovasz.training.FiniteGradientCheck;
 import ai.djl.metric.Metrics;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
@@ -23,7 +24,8 @@ import java.io.PrintStream;
  * Trains the segmentation network with one {@link Recipe}: same seed (weights and batch order),
  * same data, same schedule (Adam, learning rate times {@code lrDecay} for the last {@code
  * fineTuneEpochs}) for every recipe; only the loss differs. The held-out scenes are DJL's
- * validation set, measured by the library's {@link MeanIoU}.
+ * validation set, measured by the library's {@link MeanIoU}. A non-finite loss or gradient stops
+ * the run before the optimizer applies it ({@link FiniteGradientCheck}).
  */
 public final class RecipeTrainer {
 
@@ -69,7 +71,7 @@ public final class RecipeTrainer {
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule(stepsPerEpoch)).build())
                 .addEvaluator(miou)
                 .addTrainingListeners(TrainingListener.Defaults.logging())
-                .addTrainingListeners(reporter, steps);
+                .addTrainingListeners(reporter, steps, new FiniteGradientCheck());
         if (loss instanceof EpochSwitchLoss) {
             config.addTrainingListeners(((EpochSwitchLoss) loss).listener());
         }

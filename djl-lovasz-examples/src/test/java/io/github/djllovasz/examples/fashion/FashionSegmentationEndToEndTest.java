@@ -11,16 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
+import ai.djl.TrainingDivergedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the main example end to end on a tiny budget (2 epochs of 4 steps per run). */
 class FashionSegmentationEndToEndTest {
 
+    static TrainingOptions tiny(Path output, EnumSet<Recipe> recipes) {
+        return new TrainingOptions(2, 1, 16, 5e-3f, 0.3f, 0.5f, 42, 8, 64, 32, "embedded", output, recipes);
+    }
+
     static FashionSegmentation.Report runTiny(Path output) throws Exception {
-        TrainingOptions options = new TrainingOptions(
-                2, 1, 16, 5e-3f, 0.3f, 0.5f, 42, 8, 64, 32, "embedded", output,
-                EnumSet.allOf(Recipe.class));
+        TrainingOptions options = tiny(output, EnumSet.allOf(Recipe.class));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         FashionSegmentation.Report report;
         try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
@@ -33,6 +36,8 @@ class FashionSegmentationEndToEndTest {
         assertTrue(printed.contains("best mIoU^C (per class): "), printed);
         assertTrue(printed.contains("| ms per step |"), printed);
         assertTrue(printed.contains("data: Fashion-MNIST embedded subset"), printed);
+        assertTrue(printed.contains("oneDNN guard: "), printed);
+        assertTrue(report.stopped().isEmpty(), String.join("\n", report.stopped()));
         return report;
     }
 
@@ -72,5 +77,40 @@ class FashionSegmentationEndToEndTest {
         RunResult ceThen = report.results().get(Recipe.CE_THEN_LOVASZ.ordinal());
         assertEquals(ce.testMeanIou().get(0), ceThen.testMeanIou().get(0), 0.0);
         assertEquals(ce.trainLoss().get(0), ceThen.trainLoss().get(0), 0.0);
+    }
+
+    @Test
+    void aRecipeThatDivergesIsReportedAndTheOthersAreTabled(@TempDir Path dir) throws Exception {
+        TrainingOptions options = tiny(dir, EnumSet.of(Recipe.CROSS_ENTROPY, Recipe.LOVASZ));
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        FashionSegmentation.Report report;
+        try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
+            RecipeTrainer trainer = new RecipeTrainer(options, out);
+            report = FashionSegmentation.run(options, out, (recipe, train, test, samples) -> {
+                if (recipe == Recipe.LOVASZ) {
+                    throw new TrainingDivergedException("Training stopped at epoch 1, batch 2: the training loss is NaN.");
+                }
+                return trainer.run(recipe, train, test, samples);
+            });
+        }
+        String printed = text.toString(StandardCharsets.UTF_8);
+        assertEquals(1, report.results().size());
+        assertEquals(Recipe.CROSS_ENTROPY, report.results().get(0).recipe());
+        String line = "!! Lovász stopped: Training stopped at epoch 1, batch 2: the training loss is NaN."
+                + " To rerun it alone: the same command with --runs LOVASZ.";
+        assertEquals(java.util.List.of(line), report.stopped());
+        assertTrue(printed.contains("| class | CE |"), printed);
+        assertTrue(printed.indexOf(line) < printed.lastIndexOf(line), "printed when it stops and after the table");
+        assertTrue(Files.readString(report.markdown()).contains(line));
+        assertTrue(Files.size(report.chart()) > 1000 && Files.size(report.grid()) > 1000);
+
+        TrainingOptions lovaszOnly = tiny(dir, EnumSet.of(Recipe.LOVASZ));
+        IllegalStateException none = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> FashionSegmentation.run(lovaszOnly, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        (recipe, train, test, samples) -> {
+                            throw new TrainingDivergedException("Training stopped at epoch 1, batch 1: x.");
+                        }));
+        assertTrue(none.getMessage().startsWith("every recipe stopped on a non-finite loss or gradient:\n!! Lovász stopped:"),
+                none.getMessage());
     }
 }
