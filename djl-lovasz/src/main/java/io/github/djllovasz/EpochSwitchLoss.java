@@ -14,7 +14,7 @@ import java.util.Objects;
 /**
  * A training loss that changes with the epoch: phase k's loss is used from its start epoch until
  * the next phase starts. The original's advice, cross-entropy first and Lovász fine-tuning later,
- * is two phases ({@link LovaszLosses#crossEntropyThenLovasz}).
+ * is two phases ({@link SegmentationLosses#crossEntropyThenLovasz}).
  *
  * <pre>
  *   loss(epoch) = L_k  for  start_k ≤ epoch &lt; start_{k+1}     (start_0 = 0, epochs 0-based)

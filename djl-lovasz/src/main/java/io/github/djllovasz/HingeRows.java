@@ -28,7 +28,7 @@ final class HingeRows {
         long batch = shape.get(0);
         long pixels = shape.size() / batch;
         NDArray flatLabels = SegmentationInputs.integerLabels(labels).reshape(batch, pixels);
-        SegmentationInputs.checkLabelRange(flatLabels, options.ignoreIndex, 0, 1, "{0, 1}");
+        SegmentationInputs.checkLabelRange(flatLabels, options.ignoreIndex(), 0, 1, "{0, 1}");
 
         int rows = options.perImage ? Math.toIntExact(batch) : 1;
         NDArray rowLabels = flatLabels.reshape(rows, -1);
@@ -36,8 +36,8 @@ final class HingeRows {
         double[] mean = new double[rows];
         Arrays.fill(mean, 1.0 / rows);
         NDArray valid = null;
-        if (options.ignoreIndex != null) {
-            valid = rowLabels.neq(options.ignoreIndex);
+        if (options.ignoreIndex() != null) {
+            valid = rowLabels.neq(options.ignoreIndex());
             foreground = foreground.logicalAnd(valid);
             // A row without a counted pixel adds 0 (and still counts in the mean); the kernel
             // needs one counted pixel per row, so its coefficient is 0.

@@ -1,6 +1,7 @@
 package io.github.djllovasz;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import java.util.Objects;
 
@@ -34,15 +35,14 @@ public final class Lovasz {
         LovaszOptions options = new LovaszOptions();
         options.classes = Objects.requireNonNull(classes, "classes");
         options.perImage = perImage;
-        options.ignoreIndex = ignoreIndex;
-        options.fromLogits = false;
+        options.input = InputContract.defaults().withIgnoreIndex(ignoreIndex).withFromLogits(false);
         return Scoped.compute(
                 () -> {
                     NDArray input =
                             probas.getShape().equals(labels.getShape())
                                     ? probas.expandDims(1)
                                     : probas;
-                    return LovaszKernel.softmax(labels, input, options);
+                    return LovaszKernel.softmax(new NDList(labels), input, options);
                 },
                 probas,
                 labels);
@@ -64,10 +64,9 @@ public final class Lovasz {
         }
         LovaszOptions options = new LovaszOptions();
         options.classes = Objects.requireNonNull(classes, "classes");
-        options.fromLogits = false;
-        options.classAxis = -1;
+        options.input = InputContract.defaults().withFromLogits(false).withClassAxis(-1);
         return Scoped.compute(
-                () -> LovaszKernel.softmax(labels.expandDims(0), probas.expandDims(0), options),
+                () -> LovaszKernel.softmax(new NDList(labels.expandDims(0)), probas.expandDims(0), options),
                 probas,
                 labels);
     }
@@ -85,8 +84,8 @@ public final class Lovasz {
             NDArray labels, NDArray logits, boolean perImage, Integer ignoreIndex) {
         LovaszOptions options = new LovaszOptions();
         options.perImage = perImage;
-        options.ignoreIndex = ignoreIndex;
-        return LovaszKernel.hinge(labels, logits, options);
+        options.input = InputContract.defaults().withIgnoreIndex(ignoreIndex);
+        return LovaszKernel.hinge(new NDList(labels), logits, options);
     }
 
     /**
@@ -102,7 +101,7 @@ public final class Lovasz {
                     "hingeFlat expects logits [P] and labels [P], got "
                             + logits.getShape() + " and " + labels.getShape());
         }
-        return LovaszKernel.hinge(labels, logits, new LovaszOptions());
+        return LovaszKernel.hinge(new NDList(labels), logits, new LovaszOptions());
     }
 
     /**

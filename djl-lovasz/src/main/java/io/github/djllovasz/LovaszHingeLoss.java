@@ -34,7 +34,7 @@ public class LovaszHingeLoss extends LovaszLoss {
      * @param builder the settings
      */
     protected LovaszHingeLoss(Builder builder) {
-        super(builder);
+        super(builder.name, builder.options());
     }
 
     /** @return a builder with the original's defaults (per image, no ignore) */
@@ -45,14 +45,15 @@ public class LovaszHingeLoss extends LovaszLoss {
     /**
      * {@inheritDoc}
      *
-     * @param labels a single array of 0/1 labels, {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
+     * @param labels 0/1 labels, {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}; optionally a keep
+     *     mask of the same shape ({@link InputContract})
      * @param predictions a single array of logits, {@code [B, d1, ...]} or {@code [B, 1, d1, ...]}
      * @return the scalar loss, on the predictions' manager
      * @throws IllegalArgumentException for shapes, types or labels that do not fit
      */
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
-        return LovaszKernel.hinge(labels.singletonOrThrow(), predictions.singletonOrThrow(), options);
+        return LovaszKernel.hinge(labels, predictions.singletonOrThrow(), options);
     }
 
     /** {@inheritDoc} */
@@ -62,7 +63,7 @@ public class LovaszHingeLoss extends LovaszLoss {
     }
 
     /** Builds a {@link LovaszHingeLoss}; every setting is optional (per image by default). */
-    public static final class Builder extends LossBuilder.LovaszSettings<Builder> {
+    public static final class Builder extends SettingsBuilder.LovaszSettings<Builder> {
 
         Builder() {
             super("LovaszHingeLoss", true);

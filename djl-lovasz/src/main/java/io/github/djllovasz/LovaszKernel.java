@@ -1,6 +1,7 @@
 package io.github.djllovasz;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -45,24 +46,28 @@ final class LovaszKernel {
 
     private LovaszKernel() {}
 
+    /** The label dropped pixels of a keep mask get: never a class id, and int64 holds it. */
+    static final int DROPPED = -1;
+
     /**
      * Lovász-Softmax (Lovász-sigmoid for C = 1).
      *
-     * @param labels class ids
+     * @param labels class ids, and optionally a keep mask ({@link InputContract})
      * @param predictions logits or probabilities with a class axis
      * @param options the loss's settings
      * @return the scalar loss, attached to the predictions' manager
      */
-    static NDArray softmax(NDArray labels, NDArray predictions, LovaszOptions options) {
+    static NDArray softmax(NDList labels, NDArray predictions, LovaszOptions options) {
         return Scoped.compute(
                 () -> {
+                    NDArray ids = dropMasked(labels, options);
+                    LovaszOptions o = labels.size() == 2 ? droppedAsIgnored(options) : options;
                     NDArray widened = EngineQuirks.widen(predictions);
                     if (SegmentationInputs.isEmptyBatch(widened)) {
-                        SegmentationInputs.requireClassAxisShapes(
-                                labels, widened, options.classAxis, "predictions");
+                        SegmentationInputs.requireClassAxisShapes(ids, widened, o.classAxis(), "predictions");
                         return SegmentationInputs.zeroLoss(widened);
                     }
-                    return loss(SoftmaxRows.build(labels, widened, options));
+                    return loss(SoftmaxRows.build(ids, widened, o));
                 },
                 predictions,
                 labels);
@@ -71,23 +76,36 @@ final class LovaszKernel {
     /**
      * Lovász hinge.
      *
-     * @param labels 0/1 labels
+     * @param labels 0/1 labels, and optionally a keep mask ({@link InputContract})
      * @param logits the logits
      * @param options the loss's settings ({@code perImage}, {@code ignoreIndex})
      * @return the scalar loss, attached to the logits' manager
      */
-    static NDArray hinge(NDArray labels, NDArray logits, LovaszOptions options) {
+    static NDArray hinge(NDList labels, NDArray logits, LovaszOptions options) {
         return Scoped.compute(
                 () -> {
+                    NDArray ids = dropMasked(labels, options);
+                    LovaszOptions o = labels.size() == 2 ? droppedAsIgnored(options) : options;
                     NDArray widened = EngineQuirks.widen(logits);
                     if (SegmentationInputs.isEmptyBatch(widened)) {
-                        SegmentationInputs.requireBinaryShapes(labels, widened, "logits");
+                        SegmentationInputs.requireBinaryShapes(ids, widened, "logits");
                         return SegmentationInputs.zeroLoss(widened);
                     }
-                    return loss(HingeRows.build(labels, widened, options));
+                    return loss(HingeRows.build(ids, widened, o));
                 },
                 logits,
                 labels);
+    }
+
+    /** The labels, with a keep mask's dropped pixels set to {@link #DROPPED}. */
+    private static NDArray dropMasked(NDList labels, LovaszOptions options) {
+        InputContract.requireLabelCount(labels);
+        return labels.size() == 1 ? labels.get(0) : options.input.classIdsWithDropped(labels, DROPPED);
+    }
+
+    /** The settings with {@link #DROPPED} as the ignore index (the mask came without one). */
+    private static LovaszOptions droppedAsIgnored(LovaszOptions options) {
+        return options.with(options.input.withIgnoreIndex(DROPPED));
     }
 
     /**

@@ -5,9 +5,9 @@ abstract class LovaszLoss extends EvaluateOnceLoss {
 
     final LovaszOptions options;
 
-    LovaszLoss(LossBuilder.LovaszSettings<?> builder) {
-        super(builder.name);
-        this.options = builder.options();
+    LovaszLoss(String name, LovaszOptions options) {
+        super(name);
+        this.options = options;
     }
 
     /** @return whether the loss is computed per image and averaged over images */
@@ -17,6 +17,11 @@ abstract class LovaszLoss extends EvaluateOnceLoss {
 
     /** @return the ignored label, or {@code null} */
     public Integer getIgnoreIndex() {
-        return options.ignoreIndex;
+        return options.ignoreIndex();
+    }
+
+    /** @return what the loss expects of its inputs */
+    public InputContract getInputContract() {
+        return options.input;
     }
 }

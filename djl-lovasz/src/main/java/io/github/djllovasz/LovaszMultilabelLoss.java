@@ -33,7 +33,7 @@ public class LovaszMultilabelLoss extends LovaszLoss {
      * @param builder the settings
      */
     protected LovaszMultilabelLoss(Builder builder) {
-        super(builder);
+        super(builder.name, builder.options());
         this.sigmoid = builder.sigmoid;
         this.rowsAlone = options.copy();
         rowsAlone.perImage = true;
@@ -56,7 +56,11 @@ public class LovaszMultilabelLoss extends LovaszLoss {
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
         NDArray logits = predictions.singletonOrThrow();
-        NDArray targets = labels.singletonOrThrow();
+        if (labels.size() != 1) {
+            throw new IllegalArgumentException("multilabel labels must be one array of 0/1 labels [B, C, ...],"
+                    + " got " + labels.size() + " arrays (drop pixels with the ignore index)");
+        }
+        NDArray targets = labels.get(0);
         Shape shape = logits.getShape();
         if (shape.dimension() < 2 || !shape.equals(targets.getShape())) {
             throw new IllegalArgumentException(
@@ -65,7 +69,7 @@ public class LovaszMultilabelLoss extends LovaszLoss {
         }
         long batch = shape.get(0);
         if (batch == 0) {
-            return LovaszKernel.hinge(targets, logits, rowsAlone); // 0, zero gradient
+            return LovaszKernel.hinge(new NDList(targets), logits, rowsAlone); // 0, zero gradient
         }
         long channels = shape.get(1);
         long pixels = channels == 0 ? 0 : shape.size() / (batch * channels);
@@ -81,9 +85,9 @@ public class LovaszMultilabelLoss extends LovaszLoss {
                         rowLabels = targets.reshape(batch, channels, pixels).swapAxes(0, 1).reshape(channels, -1);
                     }
                     if (sigmoid) {
-                        return LovaszKernel.softmax(rowLabels, rowLogits.expandDims(1), rowsAlone);
+                        return LovaszKernel.softmax(new NDList(rowLabels), rowLogits.expandDims(1), rowsAlone);
                     }
-                    return LovaszKernel.hinge(rowLabels, rowLogits, rowsAlone);
+                    return LovaszKernel.hinge(new NDList(rowLabels), rowLogits, rowsAlone);
                 },
                 logits,
                 targets);
@@ -102,7 +106,7 @@ public class LovaszMultilabelLoss extends LovaszLoss {
     }
 
     /** Builds a {@link LovaszMultilabelLoss}; every setting is optional (pooled by default). */
-    public static final class Builder extends LossBuilder.LovaszSettings<Builder> {
+    public static final class Builder extends SettingsBuilder.LovaszSettings<Builder> {
         private boolean sigmoid;
 
         Builder() {

@@ -12,12 +12,8 @@ final class LovaszOptions {
     ClassSelection classes = ClassSelection.PRESENT;
     /** One problem per image, averaged over images, instead of one for the whole batch. */
     boolean perImage;
-    /** The label whose pixels are dropped, or {@code null}. */
-    Integer ignoreIndex;
-    /** Predictions are logits (softmax, or sigmoid for C = 1, inside) rather than probabilities. */
-    boolean fromLogits = true;
-    /** The class axis of the predictions, negative counting from the end. */
-    int classAxis = 1;
+    /** The input contract: class axis, ignore index, logits or probabilities. */
+    InputContract input = InputContract.defaults();
     /** One weight per class, or {@code null} for equal weights. */
     double[] classWeights;
 
@@ -26,18 +22,43 @@ final class LovaszOptions {
         LovaszOptions copy = new LovaszOptions();
         copy.classes = classes;
         copy.perImage = perImage;
-        copy.ignoreIndex = ignoreIndex;
-        copy.fromLogits = fromLogits;
-        copy.classAxis = classAxis;
+        copy.input = input;
         copy.classWeights = classWeights == null ? null : classWeights.clone();
         return copy;
+    }
+
+    /**
+     * Returns a copy with another input contract.
+     *
+     * @param contract the contract
+     * @return the copy
+     */
+    LovaszOptions with(InputContract contract) {
+        LovaszOptions copy = copy();
+        copy.input = contract;
+        return copy;
+    }
+
+    /** @return the label whose pixels are dropped, or {@code null} */
+    Integer ignoreIndex() {
+        return input.getIgnoreIndex();
+    }
+
+    /** @return whether predictions are logits (softmax, or sigmoid for C = 1, inside) */
+    boolean fromLogits() {
+        return input.isFromLogits();
+    }
+
+    /** @return the class axis of the predictions, negative counting from the end */
+    int classAxis() {
+        return input.getClassAxis();
     }
 
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return "classes=" + classes + ", perImage=" + perImage + ", ignoreIndex=" + ignoreIndex
-                + ", fromLogits=" + fromLogits + ", classAxis=" + classAxis
+        return "classes=" + classes + ", perImage=" + perImage + ", ignoreIndex=" + ignoreIndex()
+                + ", fromLogits=" + fromLogits() + ", classAxis=" + classAxis()
                 + (classWeights == null ? "" : ", classWeights=" + Arrays.toString(classWeights));
     }
 }

@@ -43,7 +43,7 @@ import java.util.Objects;
  * training-loss display reuses the value ({@link EvaluateOnceLoss}).
  *
  * <pre>{@code
- * Loss loss = LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build();  // or LovaszLosses.lovaszSoftmax()
+ * Loss loss = LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build();  // or SegmentationLosses.lovaszSoftmax()
  * TrainingConfig config = new DefaultTrainingConfig(loss);
  * }</pre>
  */
@@ -55,7 +55,7 @@ public class LovaszSoftmaxLoss extends LovaszLoss {
      * @param builder the settings
      */
     protected LovaszSoftmaxLoss(Builder builder) {
-        super(builder);
+        super(builder.name, builder.options.with(builder.inputContract()));
     }
 
     /** @return a builder with the original's defaults (PRESENT, not per image, no ignore, logits) */
@@ -66,30 +66,20 @@ public class LovaszSoftmaxLoss extends LovaszLoss {
     /**
      * {@inheritDoc}
      *
-     * @param labels a single array of class ids: the prediction shape without the class axis, or
-     *     with it of size 1; integer, or float holding integers
+     * @param labels class ids: the prediction shape without the class axis, or with it of size 1;
+     *     integer, or float holding integers; optionally a keep mask ({@link InputContract})
      * @param predictions a single array of logits (or probabilities) {@code [B, C, d1, ...]}
      * @return the scalar loss, on the predictions' manager
      * @throws IllegalArgumentException for shapes, types or labels that do not fit
      */
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
-        return LovaszKernel.softmax(labels.singletonOrThrow(), predictions.singletonOrThrow(), options);
+        return LovaszKernel.softmax(labels, predictions.singletonOrThrow(), options);
     }
 
     /** @return the class selection */
     public ClassSelection getClasses() {
         return options.classes;
-    }
-
-    /** @return whether predictions are logits (false: probabilities) */
-    public boolean isFromLogits() {
-        return options.fromLogits;
-    }
-
-    /** @return the class axis of the predictions */
-    public int getClassAxis() {
-        return options.classAxis;
     }
 
     /** @return a copy of the class weights, or {@code null} when classes are weighted equally */
@@ -104,10 +94,12 @@ public class LovaszSoftmaxLoss extends LovaszLoss {
     }
 
     /** Builds a {@link LovaszSoftmaxLoss}; every setting is optional. */
-    public static final class Builder extends LossBuilder.LovaszSettings<Builder> {
+    public static final class Builder extends ClassAxisBuilder<Builder> {
+
+        private final LovaszOptions options = new LovaszOptions();
 
         Builder() {
-            super("LovaszSoftmaxLoss", false);
+            super("LovaszSoftmaxLoss");
         }
 
         /** {@inheritDoc} */
@@ -138,26 +130,14 @@ public class LovaszSoftmaxLoss extends LovaszLoss {
         }
 
         /**
-         * Whether predictions are logits (default true: softmax over the class axis inside, or
-         * sigmoid for C = 1) or probabilities (false: the original's input, checked to lie in
-         * [0, 1]; unlike DJL's {@code fromLogit = false}, which means log-probabilities).
+         * Computes the loss per image and averages over images (default false: one problem for
+         * the whole batch).
          *
-         * @param fromLogits whether predictions are logits
+         * @param perImage whether to average per image
          * @return this builder
          */
-        public Builder optFromLogits(boolean fromLogits) {
-            options.fromLogits = fromLogits;
-            return this;
-        }
-
-        /**
-         * Sets the class axis of the predictions (default 1; -1 for channels-last).
-         *
-         * @param classAxis the axis, negative counting from the end; never the batch axis 0
-         * @return this builder
-         */
-        public Builder optClassAxis(int classAxis) {
-            options.classAxis = SegmentationInputs.requireNotBatchAxis(classAxis);
+        public Builder optPerImage(boolean perImage) {
+            options.perImage = perImage;
             return this;
         }
 

@@ -25,7 +25,7 @@ import ai.djl.nn.Activation;
  */
 public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
 
-    private final Integer ignoreIndex;
+    private final InputContract input;
 
     /**
      * Creates the loss from a builder.
@@ -34,7 +34,7 @@ public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
      */
     protected SegmentationBinaryCrossEntropyLoss(Builder builder) {
         super(builder.name);
-        this.ignoreIndex = builder.ignoreIndex;
+        this.input = builder.inputContract();
     }
 
     /** @return a builder (no ignore index) */
@@ -45,59 +45,67 @@ public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
     /** {@inheritDoc} */
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
-        return compute(labels.singletonOrThrow(), predictions.singletonOrThrow());
-    }
-
-    private NDArray compute(NDArray labels, NDArray logits) {
+        NDArray logits = predictions.singletonOrThrow();
         return Scoped.compute(
                 () -> {
-                    SegmentationInputs.requireBinaryShapes(labels, logits, "logits");
-                    if (SegmentationInputs.isEmptyBatch(logits)) {
-                        return SegmentationInputs.zeroLoss(logits);
+                    InputContract.requireLabelCount(labels);
+                    Integer ignoreIndex = input.getIgnoreIndex();
+                    NDArray targets = labels.get(0);
+                    if (labels.size() == 2) { // a keep mask: its dropped pixels are ignored
+                        targets = input.classIdsWithDropped(labels, LovaszKernel.DROPPED);
+                        ignoreIndex = LovaszKernel.DROPPED;
                     }
-                    SegmentationInputs.requireNonEmpty(logits, "logits");
-                    Shape shape = logits.getShape();
-                    NDArray ids = SegmentationInputs.integerLabels(labels).reshape(shape);
-                    SegmentationInputs.checkLabelRange(ids, ignoreIndex, 0, 1, "{0, 1}");
-                    DataType type = logits.getDataType();
-                    NDArray y;
-                    NDArray valid = null;
-                    if (ignoreIndex == null) {
-                        y = ids.toType(type, false);
-                    } else {
-                        NDArray kept = ids.neq(ignoreIndex);
-                        valid = kept.toType(type, false);
-                        // Ignored labels may be anything: count them as 0, then weigh them 0.
-                        y = ids.mul(kept.toType(DataType.INT64, false)).toType(type, false);
-                    }
-                    // relu, not maximum(0): DJL's PyTorch maximum(Number) leaves the autograd
-                    // graph a temporary scalar over Java memory (see Numbers).
-                    NDArray perPixel =
-                            Activation.relu(logits)
-                                    .sub(logits.mul(y))
-                                    .add(logits.abs().neg().exp().add(1).log());
-                    if (valid == null) {
-                        return perPixel.mean();
-                    }
-                    return perPixel.mul(valid).sum().div(valid.sum().maximum(1));
+                    return compute(targets, logits, ignoreIndex);
                 },
                 logits,
                 labels);
     }
 
-    /** @return the ignored label, or {@code null} */
-    public Integer getIgnoreIndex() {
-        return ignoreIndex;
+    private static NDArray compute(NDArray labels, NDArray logits, Integer ignoreIndex) {
+        SegmentationInputs.requireBinaryShapes(labels, logits, "logits");
+        if (SegmentationInputs.isEmptyBatch(logits)) {
+            return SegmentationInputs.zeroLoss(logits);
+        }
+        SegmentationInputs.requireNonEmpty(logits, "logits");
+        Shape shape = logits.getShape();
+        NDArray ids = SegmentationInputs.integerLabels(labels).reshape(shape);
+        SegmentationInputs.checkLabelRange(ids, ignoreIndex, 0, 1, "{0, 1}");
+        DataType type = logits.getDataType();
+        NDArray y;
+        NDArray valid = null;
+        if (ignoreIndex == null) {
+            y = ids.toType(type, false);
+        } else {
+            NDArray kept = ids.neq(ignoreIndex);
+            valid = kept.toType(type, false);
+            // Ignored labels may be anything: count them as 0, then weigh them 0.
+            y = ids.mul(kept.toType(DataType.INT64, false)).toType(type, false);
+        }
+        // relu, not maximum(0): DJL's PyTorch maximum(Number) leaves the autograd
+        // graph a temporary scalar over Java memory (see Numbers).
+        NDArray perPixel =
+                Activation.relu(logits)
+                        .sub(logits.mul(y))
+                        .add(logits.abs().neg().exp().add(1).log());
+        if (valid == null) {
+            return perPixel.mean();
+        }
+        return perPixel.mul(valid).sum().div(valid.sum().maximum(1));
+    }
+
+    /** @return what the loss expects of its inputs (it uses the ignore index) */
+    public InputContract getInputContract() {
+        return input;
     }
 
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return getName() + "{ignoreIndex=" + ignoreIndex + "}";
+        return getName() + "{ignoreIndex=" + input.getIgnoreIndex() + "}";
     }
 
     /** Builds a {@link SegmentationBinaryCrossEntropyLoss}; every setting is optional. */
-    public static final class Builder extends LossBuilder<Builder> {
+    public static final class Builder extends SettingsBuilder<Builder> {
 
         Builder() {
             super("SegmentationBinaryCrossEntropyLoss");

@@ -34,13 +34,17 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>A second labels array, if given, is a keep mask (1 keep, 0 drop) of the class-id shape: V is
  * then the kept pixels (not together with an ignore index).
+ *
+ * <p><b>Probabilities</b>: with {@link ClassAxisBuilder#optFromLogits optFromLogits(false)} the
+ * predictions are class probabilities (checked to lie in [0, 1]) and {@code log p} replaces {@code
+ * log softmax(s)}, with {@code p} clipped below at the smallest normal number of its type, so a
+ * probability of exactly 0 gives a large finite loss (about 87 in float32) instead of infinity.
+ * The composites of {@link SegmentationLosses} hand this loss their Lovász or Jaccard loss's whole
+ * {@link InputContract}, so probabilities in means probabilities used.
  */
 public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
 
-    private final Integer ignoreIndex;
-    private final int classAxis;
-    private final boolean softLabels;
-    private final double labelSmoothing;
+    private final InputContract input;
 
     /**
      * Creates the loss from a builder.
@@ -49,13 +53,10 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
      */
     protected SegmentationCrossEntropyLoss(Builder builder) {
         super(builder.name);
-        this.ignoreIndex = builder.ignoreIndex;
-        this.classAxis = builder.classAxis;
-        this.softLabels = builder.softLabels;
-        this.labelSmoothing = builder.labelSmoothing;
+        this.input = builder.inputContract();
     }
 
-    /** @return a builder (no ignore index, class axis 1) */
+    /** @return a builder (no ignore index, class axis 1, logits) */
     public static Builder builder() {
         return new Builder();
     }
@@ -63,39 +64,49 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
     /** {@inheritDoc} */
     @Override
     protected NDArray computeLoss(NDList labels, NDList predictions) {
-        NDArray logits = predictions.singletonOrThrow();
+        NDArray scores = predictions.singletonOrThrow();
         return Scoped.compute(
                 () -> {
-                    int axis = Targets.requireShapes(
-                            labels, logits, classAxis, softLabels, ignoreIndex, "logits");
-                    if (SegmentationInputs.isEmptyBatch(logits)) {
-                        return SegmentationInputs.zeroLoss(logits);
+                    int axis = Targets.requireShapes(labels, scores, input, "predictions");
+                    if (SegmentationInputs.isEmptyBatch(scores)) {
+                        return SegmentationInputs.zeroLoss(scores);
                     }
-                    SegmentationInputs.requireNonEmpty(logits, "logits");
-                    if (softLabels || labelSmoothing > 0 || labels.size() == 2) {
-                        return softTargets(labels, logits, axis);
+                    SegmentationInputs.requireNonEmpty(scores, "predictions");
+                    NDArray logProbas = logProbabilities(scores, axis);
+                    if (input.isSoftLabels() || input.getLabelSmoothing() > 0 || labels.size() == 2) {
+                        return softTargets(labels, logProbas, axis);
                     }
-                    return classIds(labels.singletonOrThrow(), logits, axis);
+                    return classIds(labels.get(0), logProbas, axis);
                 },
-                logits,
+                scores,
                 labels);
     }
 
+    /** {@code log softmax(s)} of logits, or {@code log p} of checked probabilities. */
+    private NDArray logProbabilities(NDArray scores, int axis) {
+        if (input.isFromLogits()) {
+            return scores.logSoftmax(axis);
+        }
+        SegmentationInputs.checkProbabilities(scores);
+        double tiny = scores.getDataType() == DataType.FLOAT64 ? Double.MIN_NORMAL : Float.MIN_NORMAL;
+        return scores.clip(tiny, 1).log();
+    }
+
     /** {@code −Σ t·log p} over the kept pixels, divided by their number. */
-    private NDArray softTargets(NDList labels, NDArray logits, int axis) {
-        Targets targets = Targets.of(labels, logits, axis, softLabels, labelSmoothing, ignoreIndex);
-        NDArray logProbas = Targets.classFirst(logits.logSoftmax(axis), axis);
-        NDArray sum = logProbas.mul(targets.values).sum().neg();
+    private NDArray softTargets(NDList labels, NDArray logProbas, int axis) {
+        Targets targets = Targets.of(labels, logProbas, axis, input);
+        NDArray sum = Targets.classFirst(logProbas, axis).mul(targets.values).sum().neg();
         if (targets.keep == null) {
-            Shape shape = logits.getShape();
+            Shape shape = logProbas.getShape();
             return sum.div(Numbers.constant(sum, shape.size() / shape.get(axis)));
         }
         return sum.div(targets.keep.sum().maximum(1));
     }
 
     /** {@code −log p_y} over the pixels that are not ignored, picked without a one-hot. */
-    private NDArray classIds(NDArray labels, NDArray logits, int axis) {
-        Shape shape = logits.getShape();
+    private NDArray classIds(NDArray labels, NDArray logProbas, int axis) {
+        Integer ignoreIndex = input.getIgnoreIndex();
+        Shape shape = logProbas.getShape();
         long numClasses = shape.get(axis);
         NDArray ids = SegmentationInputs.labelsForClassAxis(shape, axis, labels);
         SegmentationInputs.checkLabelRange(
@@ -111,8 +122,8 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
         for (int i = 0; i < axis; i++) {
             pick.addAllDim();
         }
-        NDArray picked = logits.logSoftmax(axis).get(pick.addPickDim(pickShape));
-        NDArray weights = valid.toType(logits.getDataType(), false).reshape(picked.getShape());
+        NDArray picked = logProbas.get(pick.addPickDim(pickShape));
+        NDArray weights = valid.toType(logProbas.getDataType(), false).reshape(picked.getShape());
         NDArray count = weights.sum().maximum(1);
         return picked.mul(weights).sum().neg().div(count);
     }
@@ -124,38 +135,19 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
         return new Shape(dims);
     }
 
-    /** @return the ignored label, or {@code null} */
-    public Integer getIgnoreIndex() {
-        return ignoreIndex;
-    }
-
-    /** @return the class axis of the predictions */
-    public int getClassAxis() {
-        return classAxis;
-    }
-
-    /** @return whether the labels are soft targets */
-    public boolean isSoftLabels() {
-        return softLabels;
-    }
-
-    /** @return the label smoothing ε of class ids (0: none) */
-    public double getLabelSmoothing() {
-        return labelSmoothing;
+    /** @return what the loss expects of its inputs */
+    public InputContract getInputContract() {
+        return input;
     }
 
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return getName() + "{ignoreIndex=" + ignoreIndex + ", classAxis=" + classAxis
-                + ", softLabels=" + softLabels + ", labelSmoothing=" + labelSmoothing + "}";
+        return getName() + "{" + input + "}";
     }
 
     /** Builds a {@link SegmentationCrossEntropyLoss}; every setting is optional. */
-    public static final class Builder extends LossBuilder<Builder> {
-        private int classAxis = 1;
-        private boolean softLabels;
-        private double labelSmoothing;
+    public static final class Builder extends SoftLabelBuilder<Builder> {
 
         Builder() {
             super("SegmentationCrossEntropyLoss");
@@ -168,48 +160,12 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
         }
 
         /**
-         * Sets the class axis of the predictions (default 1; -1 for channels-last).
-         *
-         * @param classAxis the axis, negative counting from the end; never the batch axis 0
-         * @return this builder
-         */
-        public Builder optClassAxis(int classAxis) {
-            this.classAxis = SegmentationInputs.requireNotBatchAxis(classAxis);
-            return this;
-        }
-
-        /**
-         * Whether the labels are soft targets {@code [B, C, d1, ...]} (true) or class ids (false,
-         * the default); see {@link TverskyLoss} for the checks.
-         *
-         * @param softLabels whether the labels are soft targets
-         * @return this builder
-         */
-        public Builder optSoftLabels(boolean softLabels) {
-            this.softLabels = softLabels;
-            return this;
-        }
-
-        /**
-         * Smooths class ids into {@code (1 − ε)·onehot + ε/C} (PyTorch's {@code
-         * label_smoothing}); the ignore index still drops pixels. Default 0.
-         *
-         * @param epsilon ε in [0, 1)
-         * @return this builder
-         */
-        public Builder optLabelSmoothing(double epsilon) {
-            this.labelSmoothing = SoftTargets.requireEpsilon(epsilon);
-            return this;
-        }
-
-        /**
          * Builds the loss.
          *
          * @return the loss
          * @throws IllegalStateException for soft labels with an ignore index or label smoothing
          */
         public SegmentationCrossEntropyLoss build() {
-            requireClassIdOptions(softLabels, ignoreIndex, labelSmoothing);
             return new SegmentationCrossEntropyLoss(this);
         }
     }

@@ -210,7 +210,7 @@ public final class SegmentationInputs {
         if (type.isFloating()) {
             NDArray notInteger = labels.neq(labels.floor());
             if (notInteger.any().getBoolean()) {
-                float bad = labels.booleanMask(notInteger).flatten().getFloat(0);
+                double bad = labels.booleanMask(notInteger).flatten().toType(DataType.FLOAT64, false).getDouble(0);
                 throw new IllegalArgumentException(
                         "labels must hold class ids, but " + type + " labels of shape "
                                 + labels.getShape() + " hold the non-integer value " + bad

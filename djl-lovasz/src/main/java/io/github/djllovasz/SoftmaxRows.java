@@ -27,10 +27,10 @@ final class SoftmaxRows {
      * @return the rows that take part
      */
     static Rows build(NDArray labels, NDArray predictions, LovaszOptions options) {
-        Integer ignoreIndex = options.ignoreIndex;
+        Integer ignoreIndex = options.ignoreIndex();
         int axis =
                 SegmentationInputs.requireClassAxisShapes(
-                        labels, predictions, options.classAxis, "predictions");
+                        labels, predictions, options.classAxis(), "predictions");
         Shape shape = predictions.getShape();
         SegmentationInputs.requireNonEmpty(predictions, "predictions");
         NDArray flatLabels = SegmentationInputs.labelsForClassAxis(shape, axis, labels);
@@ -44,7 +44,7 @@ final class SoftmaxRows {
             SegmentationInputs.checkLabelRange(
                     flatLabels, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
         }
-        NDArray probas = probabilities(predictions, axis, numClasses, options.fromLogits);
+        NDArray probas = probabilities(predictions, axis, numClasses, options.fromLogits());
 
         // Rows are grouped as [groups × classes]: per image, or one group of all pixels.
         long batch = shape.get(0);

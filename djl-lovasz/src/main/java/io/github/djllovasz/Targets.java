@@ -42,48 +42,33 @@ final class Targets {
     }
 
     /**
-     * Checks types, devices and shapes (not values), also for an empty batch.
+     * Checks the label count, types, devices and shapes (not values), also for an empty batch.
      *
      * @param labels the targets, and optionally a keep mask
      * @param predictions {@code [B, C, d1, ...]}
-     * @param classAxis the class axis, negative counting from the end
-     * @param softLabels whether the targets are soft labels
-     * @param ignoreIndex the ignored label, or {@code null}
+     * @param input the input contract (class axis, soft labels, ignore index)
      * @param what the name of the predictions in messages ("logits", "predictions")
      * @return the resolved class axis
      */
-    static int requireShapes(
-            NDList labels,
-            NDArray predictions,
-            int classAxis,
-            boolean softLabels,
-            Integer ignoreIndex,
-            String what) {
-        if (labels.isEmpty() || labels.size() > 2) {
-            throw new IllegalArgumentException(
-                    "labels must be one array (targets) or two (targets, keep mask), got "
-                            + labels.size() + " arrays");
-        }
+    static int requireShapes(NDList labels, NDArray predictions, InputContract input, String what) {
+        InputContract.requireLabelCount(labels);
         NDArray targets = labels.get(0);
         int axis;
-        if (softLabels) {
+        if (input.isSoftLabels()) {
             SegmentationInputs.requireFloatAndSameDevice(targets, predictions, what);
             Shape shape = predictions.getShape();
             if (shape.dimension() < 2) {
                 throw new IllegalArgumentException(
                         what + " must be [B, C, ...] with a batch and a class axis, got shape " + shape);
             }
-            axis = SegmentationInputs.resolveClassAxis(classAxis, shape);
+            axis = SegmentationInputs.resolveClassAxis(input.getClassAxis(), shape);
             SegmentationInputs.requireSoftLabelShape(targets, predictions, axis);
         } else {
-            axis = SegmentationInputs.requireClassAxisShapes(targets, predictions, classAxis, what);
+            axis = SegmentationInputs.requireClassAxisShapes(targets, predictions, input.getClassAxis(), what);
         }
         if (labels.size() == 2) {
-            if (ignoreIndex != null) {
-                throw new IllegalArgumentException(
-                        "a keep mask and the ignore index " + ignoreIndex + " were both given: use one"
-                                + " (fold the ignored pixels into the mask, keep = mask AND label != "
-                                + ignoreIndex + ")");
+            if (input.getIgnoreIndex() != null) {
+                input.requireKeepMask(labels); // names both
             }
             SegmentationInputs.requireLabelShape(predictions.getShape(), axis, labels.get(1), "keep mask");
         }
@@ -96,27 +81,20 @@ final class Targets {
      * @param labels the targets, and optionally a keep mask
      * @param predictions {@code [B, C, d1, ...]}, already widened
      * @param axis the resolved class axis
-     * @param softLabels whether the targets are soft labels
-     * @param smoothing label smoothing ε of hard labels (0: none)
-     * @param ignoreIndex the ignored label of hard labels, or {@code null}
+     * @param input the input contract (soft labels, label smoothing, ignore index)
      * @return the targets
      */
-    static Targets of(
-            NDList labels,
-            NDArray predictions,
-            int axis,
-            boolean softLabels,
-            double smoothing,
-            Integer ignoreIndex) {
+    static Targets of(NDList labels, NDArray predictions, int axis, InputContract input) {
+        boolean softLabels = input.isSoftLabels();
+        double smoothing = input.getLabelSmoothing();
+        Integer ignoreIndex = input.getIgnoreIndex();
         Shape shape = predictions.getShape();
         DataType type = predictions.getDataType();
         NDArray targets = labels.get(0);
         long batch = shape.get(0);
         int numClasses = Math.toIntExact(shape.get(axis));
         NDArray kept =
-                labels.size() == 2
-                        ? SegmentationInputs.keepMask(labels.get(1), targets).reshape(batch, -1)
-                        : null;
+                labels.size() == 2 ? input.requireKeepMask(labels).reshape(batch, -1) : null;
         NDArray values;
         if (softLabels) {
             SegmentationInputs.checkSoftLabels(targets, axis, kept);

@@ -40,9 +40,7 @@ final class TverskyKernel {
         return Scoped.compute(
                 () -> {
                     NDArray widened = EngineQuirks.widen(predictions);
-                    int axis =
-                            Targets.requireShapes(
-                                    labels, widened, o.classAxis, o.softLabels, o.ignoreIndex, "predictions");
+                    int axis = Targets.requireShapes(labels, widened, o.input, "predictions");
                     requireSeveralClasses(widened.getShape(), axis);
                     if (SegmentationInputs.isEmptyBatch(widened)) {
                         return SegmentationInputs.zeroLoss(widened);
@@ -60,9 +58,9 @@ final class TverskyKernel {
         NDArray classWeights = classWeights(predictions, shape, axis, o.classWeights);
 
         // Step 1: targets and probabilities [B, C, P], zero at dropped pixels.
-        Targets targets = Targets.of(labels, predictions, axis, o.softLabels, o.labelSmoothing, o.ignoreIndex);
+        Targets targets = Targets.of(labels, predictions, axis, o.input);
         NDArray probas;
-        if (o.fromLogits) {
+        if (o.input.isFromLogits()) {
             probas = predictions.softmax(axis);
         } else {
             SegmentationInputs.checkProbabilities(predictions);
@@ -90,20 +88,20 @@ final class TverskyKernel {
 
         // Steps 3 to 5 per reduction.
         NDArray total = null;
-        if (o.datasetWeight > 0) {
+        if (o.datasetReduction > 0) {
             int[] batch = {0};
             NDArray l = classLoss(tp.sum(batch), fp.sum(batch), fn.sum(batch), classWeights, o);
             NDArray active = active(mode, largest.max(batch), threshold, type);
-            total = weighted(total, meanOfMeans(l.reshape(1, -1), active.reshape(1, -1), 1), o.datasetWeight);
+            total = weighted(total, meanOfMeans(l.reshape(1, -1), active.reshape(1, -1), 1), o.datasetReduction);
         }
-        if (o.imageWeight > 0 || o.classWeight > 0) {
+        if (o.imageReduction > 0 || o.classReduction > 0) {
             NDArray l = classLoss(tp, fp, fn, classWeights, o);
             NDArray active = active(mode, largest, threshold, type);
-            if (o.imageWeight > 0) {
-                total = weighted(total, meanOfMeans(l, active, 1), o.imageWeight);
+            if (o.imageReduction > 0) {
+                total = weighted(total, meanOfMeans(l, active, 1), o.imageReduction);
             }
-            if (o.classWeight > 0) {
-                total = weighted(total, meanOfMeans(l, active, 0), o.classWeight);
+            if (o.classReduction > 0) {
+                total = weighted(total, meanOfMeans(l, active, 0), o.classReduction);
             }
         }
         return total;

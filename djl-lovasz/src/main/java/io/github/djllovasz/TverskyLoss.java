@@ -63,9 +63,9 @@ import java.util.Objects;
  * EvaluateOnceLoss}).
  *
  * <pre>{@code
- * Loss jml = TverskyLoss.jaccard().build();                                    // or LovaszLosses.jaccard()
+ * Loss jml = TverskyLoss.jaccard().build();                                    // or SegmentationLosses.jaccard()
  * Loss dml = TverskyLoss.dice().optSoftLabels(true).build();                   // soft targets [B, C, H, W]
- * Loss tversky = TverskyLoss.builder().optAlpha(0.3).optBeta(0.7).build();
+ * Loss tversky = TverskyLoss.tversky(0.3, 0.7).build();
  * Loss smoothed = TverskyLoss.jaccard().optLabelSmoothing(0.1).optIgnoreIndex(255).build();
  * NDArray loss = jml.evaluate(new NDList(classIds, keepMask), new NDList(logits));
  * }</pre>
@@ -84,9 +84,17 @@ public class TverskyLoss extends EvaluateOnceLoss {
         this.options = builder.options();
     }
 
-    /** @return a builder with α = β = 1 (Jaccard) and the reference's other defaults, named "TverskyLoss" */
-    public static Builder builder() {
-        return new Builder("TverskyLoss", 1, 1);
+    /**
+     * A builder for the Tversky loss with weights α of the false positives and β of the false
+     * negatives (Jaccard: 1, 1; Dice: ½, ½), and the reference's other defaults, named
+     * "TverskyLoss".
+     *
+     * @param alpha α, finite and ≥ 0
+     * @param beta β, finite and ≥ 0
+     * @return the builder
+     */
+    public static Builder tversky(double alpha, double beta) {
+        return new Builder("TverskyLoss", 1, 1).optAlpha(alpha).optBeta(beta);
     }
 
     /** @return a builder for the Jaccard metric loss (α = β = 1), named "JaccardLoss" */
@@ -123,24 +131,9 @@ public class TverskyLoss extends EvaluateOnceLoss {
         return options.beta;
     }
 
-    /** @return whether the labels are soft targets */
-    public boolean isSoftLabels() {
-        return options.softLabels;
-    }
-
-    /** @return the label smoothing ε of class ids (0: none) */
-    public double getLabelSmoothing() {
-        return options.labelSmoothing;
-    }
-
-    /** @return the ignored label, or {@code null} */
-    public Integer getIgnoreIndex() {
-        return options.ignoreIndex;
-    }
-
-    /** @return the class axis of the predictions */
-    public int getClassAxis() {
-        return options.classAxis;
+    /** @return what the loss expects of its inputs */
+    public InputContract getInputContract() {
+        return options.input;
     }
 
     /** {@inheritDoc} */
@@ -150,7 +143,7 @@ public class TverskyLoss extends EvaluateOnceLoss {
     }
 
     /** Builds a {@link TverskyLoss}; every setting is optional. */
-    public static final class Builder extends LossBuilder<Builder> {
+    public static final class Builder extends SoftLabelBuilder<Builder> {
 
         private final TverskyOptions options = new TverskyOptions();
 
@@ -321,57 +314,9 @@ public class TverskyLoss extends EvaluateOnceLoss {
             if (dataset + perImage + perClass == 0) {
                 throw new IllegalArgumentException("the reduction weights (dataset, per image, per class) are all 0");
             }
-            options.datasetWeight = dataset;
-            options.imageWeight = perImage;
-            options.classWeight = perClass;
-            return this;
-        }
-
-        /**
-         * Whether the labels are soft targets {@code [B, C, d1, ...]} (true) or class ids (false,
-         * the default). Told explicitly, never guessed from the type.
-         *
-         * @param softLabels whether the labels are soft targets
-         * @return this builder
-         */
-        public Builder optSoftLabels(boolean softLabels) {
-            options.softLabels = softLabels;
-            return this;
-        }
-
-        /**
-         * Smooths class ids into soft targets {@code (1 − ε)·onehot + ε/C} ({@link SoftTargets});
-         * the soft class setting then applies, and the ignore index still drops pixels. Default 0.
-         *
-         * @param epsilon ε in [0, 1)
-         * @return this builder
-         */
-        public Builder optLabelSmoothing(double epsilon) {
-            options.labelSmoothing = SoftTargets.requireEpsilon(epsilon);
-            return this;
-        }
-
-        /**
-         * Whether predictions are logits (default true: softmax over the class axis inside) or
-         * probabilities in [0, 1] (false).
-         *
-         * @param fromLogits whether predictions are logits
-         * @return this builder
-         */
-        public Builder optFromLogits(boolean fromLogits) {
-            options.fromLogits = fromLogits;
-            return this;
-        }
-
-        /**
-         * Sets the class axis of the predictions, and of soft labels (default 1; -1 for
-         * channels-last).
-         *
-         * @param classAxis the axis, negative counting from the end; never the batch axis 0
-         * @return this builder
-         */
-        public Builder optClassAxis(int classAxis) {
-            options.classAxis = SegmentationInputs.requireNotBatchAxis(classAxis);
+            options.datasetReduction = dataset;
+            options.imageReduction = perImage;
+            options.classReduction = perClass;
             return this;
         }
 
@@ -382,13 +327,12 @@ public class TverskyLoss extends EvaluateOnceLoss {
          * @throws IllegalStateException for soft labels with an ignore index or label smoothing
          */
         public TverskyLoss build() {
-            requireClassIdOptions(options.softLabels, ignoreIndex, options.labelSmoothing);
             return new TverskyLoss(this);
         }
 
         TverskyOptions options() {
             TverskyOptions copy = options.copy();
-            copy.ignoreIndex = ignoreIndex;
+            copy.input = inputContract();
             return copy;
         }
 

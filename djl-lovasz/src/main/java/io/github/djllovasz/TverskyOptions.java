@@ -29,19 +29,11 @@ final class TverskyOptions {
     /** PRESENT means a largest kept target strictly above this. */
     double threshold = 0.01;
     /** Weights of the dataset, per-image and per-class reductions. */
-    double datasetWeight = 1;
-    double imageWeight;
-    double classWeight;
-    /** Soft labels {@code [B, C, ...]} instead of class ids. */
-    boolean softLabels;
-    /** Label smoothing ε of hard labels. */
-    double labelSmoothing;
-    /** Predictions are logits (softmax inside) rather than probabilities. */
-    boolean fromLogits = true;
-    /** The class axis of the predictions, negative counting from the end. */
-    int classAxis = 1;
-    /** The ignored label of hard labels, or {@code null}. */
-    Integer ignoreIndex;
+    double datasetReduction = 1;
+    double imageReduction;
+    double classReduction;
+    /** The input contract: class axis, ignore index, logits, soft labels, label smoothing. */
+    InputContract input = InputContract.defaults();
 
     /** @return an independent copy */
     TverskyOptions copy() {
@@ -56,14 +48,10 @@ final class TverskyOptions {
         c.hardClasses = hardClasses;
         c.softClasses = softClasses;
         c.threshold = threshold;
-        c.datasetWeight = datasetWeight;
-        c.imageWeight = imageWeight;
-        c.classWeight = classWeight;
-        c.softLabels = softLabels;
-        c.labelSmoothing = labelSmoothing;
-        c.fromLogits = fromLogits;
-        c.classAxis = classAxis;
-        c.ignoreIndex = ignoreIndex;
+        c.datasetReduction = datasetReduction;
+        c.imageReduction = imageReduction;
+        c.classReduction = classReduction;
+        c.input = input;
         return c;
     }
 
@@ -71,11 +59,9 @@ final class TverskyOptions {
     @Override
     public String toString() {
         return "alpha=" + alpha + ", beta=" + beta + ", gamma=" + gamma + ", smooth=" + smooth
-                + ", norm=" + norm + ", logLoss=" + logLoss + ", reductions(D, I, C)=(" + datasetWeight
-                + ", " + imageWeight + ", " + classWeight + "), classes(hard, soft)=(" + hardClasses
-                + ", " + softClasses + "), threshold=" + threshold + ", softLabels=" + softLabels
-                + ", labelSmoothing=" + labelSmoothing + ", ignoreIndex=" + ignoreIndex
-                + ", fromLogits=" + fromLogits + ", classAxis=" + classAxis
+                + ", norm=" + norm + ", logLoss=" + logLoss + ", reductions(D, I, C)=(" + datasetReduction
+                + ", " + imageReduction + ", " + classReduction + "), classes(hard, soft)=(" + hardClasses
+                + ", " + softClasses + "), threshold=" + threshold + ", " + input
                 + (classWeights == null ? "" : ", classWeights=" + Arrays.toString(classWeights));
     }
 }

@@ -9,7 +9,7 @@
  *       io.github.djllovasz.SegmentationBinaryCrossEntropyLoss}; {@link
  *       io.github.djllovasz.WeightedLoss} and {@link io.github.djllovasz.EpochSwitchLoss} to
  *       combine them. Each has a builder ({@code setX} required, {@code optX} optional); {@link
- *       io.github.djllovasz.LovaszLosses} makes the defaults and the recipes.
+ *       io.github.djllovasz.SegmentationLosses} makes the defaults and the recipes.
  *   <li>{@link io.github.djllovasz.EvaluateOnceLoss}: their base, which makes DJL's training loop
  *       evaluate a loss once per step instead of twice.
  *   <li>{@link io.github.djllovasz.Lovasz}: the original's functions, for composing your own.

@@ -1,6 +1,9 @@
 package io.github.djllovasz.metric;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.github.djllovasz.ClassAxisBuilder;
+import io.github.djllovasz.InputContract;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -90,11 +93,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public class MeanIoU extends Evaluator {
 
     private final int numClasses;
-    private final Integer ignoreIndex;
-    private final int classAxis;
-    private final boolean fromLogits;
+    private final InputContract input;
     private final Map<String, ConfusionMatrix> accumulators = new ConcurrentHashMap<>();
     private final Map<String, ImageIoU> images = new ConcurrentHashMap<>();
+
+    /** The label a keep mask's dropped pixels get: never a class id. */
+    private static final int DROPPED = -1;
 
     /**
      * Creates an evaluator named "mIoU" with class axis 1, logits and no ignore index.
@@ -107,16 +111,14 @@ public class MeanIoU extends Evaluator {
     }
 
     MeanIoU(Builder builder) {
-        super(builder.name);
+        super(builder.evaluatorName());
         if (builder.numClasses < 1) {
             throw new IllegalArgumentException(
                     "numClasses must be at least 1 (1: a binary model with one foreground score per"
                             + " pixel, C ≥ 2: one score per class), got " + builder.numClasses);
         }
         this.numClasses = builder.numClasses;
-        this.ignoreIndex = builder.ignoreIndex;
-        this.classAxis = builder.classAxis;
-        this.fromLogits = builder.fromLogits;
+        this.input = builder.contract();
     }
 
     /** @return a builder; {@link Builder#setNumClasses} is required */
@@ -212,17 +214,6 @@ public class MeanIoU extends Evaluator {
     @Override
     public float getAccumulator(String key) {
         return (float) accumulator(key).meanIoU();
-    }
-
-    /**
-     * Returns the dataset mIoU (mIoU<sup>D</sup>) accumulated under a key: {@link
-     * #getAccumulator} in double precision.
-     *
-     * @param key the accumulator's name
-     * @return the mIoU of the pooled counts over present classes, NaN if nothing was counted
-     */
-    public double getDatasetMeanIoU(String key) {
-        return accumulator(key).meanIoU();
     }
 
     /**
@@ -354,28 +345,18 @@ public class MeanIoU extends Evaluator {
     }
 
     /**
-     * @return whether predictions are taken as logits (true, the default) or probabilities; only a
-     *     binary model's threshold depends on it
+     * @return what the metric expects of its inputs: the same label and keep-mask rules as the
+     *     losses; logits or probabilities matter only for a binary model's threshold
      */
-    public boolean isFromLogits() {
-        return fromLogits;
-    }
-
-    /** @return the ignored label, or {@code null} */
-    public Integer getIgnoreIndex() {
-        return ignoreIndex;
-    }
-
-    /** @return the class axis of the predictions */
-    public int getClassAxis() {
-        return classAxis;
+    public InputContract getInputContract() {
+        return input;
     }
 
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return getName() + "{numClasses=" + numClasses + ", ignoreIndex=" + ignoreIndex
-                + ", classAxis=" + classAxis + ", fromLogits=" + fromLogits + "}";
+        return getName() + "{numClasses=" + numClasses + ", ignoreIndex=" + input.getIgnoreIndex()
+                + ", classAxis=" + input.getClassAxis() + ", fromLogits=" + input.isFromLogits() + "}";
     }
 
     /** The size of the confusion matrix: C, or 2 (background, foreground) for a binary model. */
@@ -383,36 +364,25 @@ public class MeanIoU extends Evaluator {
         return isBinary() ? 2 : numClasses;
     }
 
+    /**
+     * Counts one batch. The labels follow the losses' {@link InputContract}: class ids (0/1 for a
+     * binary model), and optionally a keep mask whose 0 pixels count nowhere, like ignored ones.
+     */
     private BatchCounts count(NDList labels, NDList predictions) {
-        NDArray truth = labels.head();
-        Integer ignore = ignoreIndex;
-        NDArray masked = null;
-        if (labels.size() > 1) {
-            // A keep mask (the second label array, as TverskyLoss takes it): pixels where it is
-            // 0 count nowhere, like ignored ones.
-            ignore = ignoreIndex != null ? ignoreIndex : -1;
-            NDArray keep = labels.get(1);
-            if (!keep.getShape().equals(truth.getShape())) {
-                throw new IllegalArgumentException("keep mask of shape " + keep.getShape()
-                        + " does not match labels of shape " + truth.getShape());
-            }
-            NDArray dropped = truth.getManager().full(truth.getShape(), ignore, truth.getDataType());
-            NDArray kept = keep.toType(DataType.BOOLEAN, false);
-            masked = NDArrays.where(kept, truth, dropped);
-            dropped.close();
-            kept.close();
-            truth = masked;
+        NDArray scores = predictions.head();
+        if (labels.size() == 1) {
+            NDArray truth = labels.head();
+            Integer ignore = input.getIgnoreIndex();
+            return isBinary()
+                    ? ConfusionCounter.countBinary(scores, truth, input.getClassAxis(), ignore, input.isFromLogits())
+                    : ConfusionCounter.count(scores, truth, numClasses, input.getClassAxis(), ignore);
         }
-        try {
-            if (isBinary()) {
-                return ConfusionCounter.countBinary(
-                        predictions.head(), truth, classAxis, ignore, fromLogits);
-            }
-            return ConfusionCounter.count(predictions.head(), truth, numClasses, classAxis, ignore);
-        } finally {
-            if (masked != null) {
-                masked.close();
-            }
+        try (NDManager scope = labels.head().getManager().newSubManager()) {
+            scope.tempAttachAll(labels.toArray(new NDArray[0]));
+            NDArray truth = input.classIdsWithDropped(labels, DROPPED);
+            return isBinary()
+                    ? ConfusionCounter.countBinary(scores, truth, input.getClassAxis(), DROPPED, input.isFromLogits())
+                    : ConfusionCounter.count(scores, truth, numClasses, input.getClassAxis(), DROPPED);
         }
     }
 
@@ -426,14 +396,18 @@ public class MeanIoU extends Evaluator {
     }
 
     /** Builds a {@link MeanIoU}. */
-    public static final class Builder {
-        private String name = "mIoU";
+    public static final class Builder extends ClassAxisBuilder<Builder> {
         private int numClasses;
-        private Integer ignoreIndex;
-        private int classAxis = 1;
-        private boolean fromLogits = true;
 
-        Builder() {}
+        Builder() {
+            super("mIoU");
+        }
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * Sets the number of classes C (required, at least 1).
@@ -441,9 +415,10 @@ public class MeanIoU extends Evaluator {
          * <p>C ≥ 2: the predictions hold one score per class along the class axis and each pixel
          * is predicted as the arg-max. C = 1: a binary model with one score per pixel (class axis
          * of size 1, or no class axis when the labels have the predictions' shape), foreground
-         * where the logit is {@code > 0} (or the probability {@code > 0.5}, see {@link
-         * #optFromLogits}), labels 0/1, counted as a 2×2 matrix (0 background, 1 foreground); see
-         * {@link MeanIoU}.
+         * where the logit is {@code > 0} (or the probability {@code > 0.5} with {@code
+         * optFromLogits(false)}: exactly 0.5 is background, and probabilities outside [0, 1] are
+         * rejected), labels 0/1, counted as a 2×2 matrix (0 background, 1 foreground); see {@link
+         * MeanIoU}. With C ≥ 2 logits or probabilities change nothing: the arg-max is the same.
          *
          * @param numClasses C, the size of the class axis of the predictions; 1 for binary
          * @return this builder
@@ -453,56 +428,12 @@ public class MeanIoU extends Evaluator {
             return this;
         }
 
-        /**
-         * Sets the name shown in training logs (default "mIoU").
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = Objects.requireNonNull(name, "name");
-            return this;
+        private String evaluatorName() {
+            return name();
         }
 
-        /**
-         * Leaves pixels with this label uncounted (default: none). It may equal a real class id.
-         *
-         * @param ignoreIndex the label to ignore
-         * @return this builder
-         */
-        public Builder optIgnoreIndex(int ignoreIndex) {
-            this.ignoreIndex = ignoreIndex;
-            return this;
-        }
-
-        /**
-         * Whether the predictions are logits (default true) or probabilities (false).
-         *
-         * <p>Binary model ({@code setNumClasses(1)}): a pixel is foreground when its logit is
-         * {@code > 0} (true) or its probability is {@code > 0.5} (false; exactly 0.5 is
-         * background, and probabilities outside [0, 1] are rejected). Both thresholds agree for
-         * {@code p = sigmoid(x)}. With C ≥ 2 this changes nothing: the arg-max of the softmax
-         * probabilities is the arg-max of the logits.
-         *
-         * @param fromLogits whether predictions are logits
-         * @return this builder
-         */
-        public Builder optFromLogits(boolean fromLogits) {
-            this.fromLogits = fromLogits;
-            return this;
-        }
-
-        /**
-         * Sets the class axis of the predictions (default 1; -1 for channels-last). For a binary
-         * model it is the axis of size 1 that the labels lack; it is not used when the labels have
-         * the predictions' shape.
-         *
-         * @param classAxis the axis, negative counting from the end; never the batch axis 0
-         * @return this builder
-         */
-        public Builder optClassAxis(int classAxis) {
-            this.classAxis = classAxis;
-            return this;
+        private InputContract contract() {
+            return inputContract();
         }
 
         /** @return the evaluator */

@@ -84,7 +84,7 @@ class CompositeTest {
             NDArray x = SeededArrays.of(manager, 4).logits(2, 4, 5, 5);
             NDArray y = manager.randomInteger(0, 4, new Shape(2, 5, 5), ai.djl.ndarray.types.DataType.INT64);
             LovaszSoftmaxLoss lovasz = LovaszSoftmaxLoss.builder().build();
-            SimpleCompositeLoss composite = LovaszLosses.crossEntropyPlusLovasz(lovasz, 0.5);
+            SimpleCompositeLoss composite = SegmentationLosses.crossEntropyPlusLovasz(lovasz, 0.5);
             double ce = Grad.value(x, a -> SegmentationCrossEntropyLoss.builder().build().evaluate(y, a));
             double lv = Grad.value(x, a -> lovasz.evaluate(y, a));
             double both = Grad.value(x, a -> composite.evaluate(new NDList(y), new NDList(a)));
@@ -98,7 +98,7 @@ class CompositeTest {
     @Test
     void switchesFromCrossEntropyToLovaszAtTheGivenEpochOfATrainer() throws Exception {
         LovaszSoftmaxLoss lovasz = LovaszSoftmaxLoss.builder().build();
-        EpochSwitchLoss loss = LovaszLosses.crossEntropyThenLovasz(lovasz, 2);
+        EpochSwitchLoss loss = SegmentationLosses.crossEntropyThenLovasz(lovasz, 2);
         assertEquals(SegmentationCrossEntropyLoss.class, loss.current().getClass());
         try (NDManager manager = NDManager.newBaseManager();
                 Model model = Model.newInstance("switch")) {

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.SimpleCompositeLoss;
-import io.github.djllovasz.LovaszLosses;
+import io.github.djllovasz.SegmentationLosses;
 import io.github.djllovasz.SegmentationCrossEntropyLoss;
 import io.github.djllovasz.TverskyLoss;
 import io.github.djllovasz.testutil.Grad;
@@ -120,8 +120,8 @@ class SoftTargetCompositeTest {
         NDArray y = random.labels(C, B, 4, 5);
         TverskyLoss jaccard = TverskyLoss.jaccard().optLabelSmoothing(0.1).build();
         TverskyLoss dice = TverskyLoss.dice().build();
-        SimpleCompositeLoss jml = LovaszLosses.crossEntropyPlusJaccard(jaccard, 3);
-        SimpleCompositeLoss dml = LovaszLosses.crossEntropyPlusDice(dice, 0.5);
+        SimpleCompositeLoss jml = SegmentationLosses.crossEntropyPlusJaccard(jaccard, 3);
+        SimpleCompositeLoss dml = SegmentationLosses.crossEntropyPlusDice(dice, 0.5);
         double smoothedCe = Grad.value(x, a -> SegmentationCrossEntropyLoss.builder().optLabelSmoothing(0.1).build().evaluate(y, a));
         double ce = Grad.value(x, a -> SegmentationCrossEntropyLoss.builder().build().evaluate(y, a));
         double j = Grad.value(x, a -> jaccard.evaluate(y, a));
@@ -136,7 +136,7 @@ class SoftTargetCompositeTest {
         TverskyLoss softJaccard = TverskyLoss.jaccard().optSoftLabels(true).build();
         double softCe = Grad.value(x, a -> SegmentationCrossEntropyLoss.builder().optSoftLabels(true).build().evaluate(soft, a));
         double softJ = Grad.value(x, a -> softJaccard.evaluate(soft, a));
-        SimpleCompositeLoss softSum = LovaszLosses.crossEntropyPlusJaccard(softJaccard, 0.75);
+        SimpleCompositeLoss softSum = SegmentationLosses.crossEntropyPlusJaccard(softJaccard, 0.75);
         assertEquals(softCe + 0.75 * softJ, Grad.value(x, a -> softSum.evaluate(new NDList(soft), new NDList(a))), 1e-12);
     }
 }

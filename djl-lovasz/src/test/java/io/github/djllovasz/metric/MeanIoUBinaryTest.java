@@ -122,7 +122,7 @@ class MeanIoUBinaryTest {
         assertEquals(5.0 / 6, miou.getPixelAccuracy("k"), EPS);
         assertEquals(1, miou.getNumClasses());
         assertTrue(miou.isBinary());
-        assertTrue(miou.isFromLogits());
+        assertTrue(miou.getInputContract().isFromLogits());
     }
 
     @Test
@@ -155,7 +155,7 @@ class MeanIoUBinaryTest {
         assertArrayEquals(CM_C, miou.getConfusionMatrix("k"));
         assertEquals(3.0 / 5, miou.getForegroundIoU("k"), EPS);
         assertEquals(31.0 / 45, miou.getAccumulator("k"), 1e-7);
-        assertFalse(miou.isFromLogits());
+        assertFalse(miou.getInputContract().isFromLogits());
 
         // The same array read as logits: foreground wherever x > 0, so only the 0.0 pixels
         // i = 2, 8, 11 (all truth 0) are background. truth 1 = {5, 6, 9, 10}: TP 4, FN 0;

@@ -98,7 +98,7 @@ class JdtParityTest {
             default -> throw new AssertionError(c.name() + ": label_kind " + c.json().get("label_kind"));
         };
         Integer ignore = p.get("ignore_index").isJsonNull() ? null : p.get("ignore_index").getAsInt();
-        TverskyLoss.Builder b = TverskyLoss.builder()
+        TverskyLoss.Builder b = TverskyLoss.tversky(1, 1)
                 .optAlpha(p.get("alpha").getAsDouble())
                 .optBeta(p.get("beta").getAsDouble())
                 // The reference raises l to γ only when γ > 1: its γ ≤ 1 is γ = 1 here, where

@@ -125,7 +125,7 @@ class TverskyPropertiesTest {
         TverskyLoss[] hard = {
             TverskyLoss.jaccard().build(),
             TverskyLoss.dice().optPerImage(true).build(),
-            TverskyLoss.builder().optAlpha(0.3).optBeta(0.7).optReductionWeights(0.5, 0.25, 0.25).build(),
+            TverskyLoss.tversky(1, 1).optAlpha(0.3).optBeta(0.7).optReductionWeights(0.5, 0.25, 0.25).build(),
             TverskyLoss.jaccard().optNorm(2).optGamma(2).optLogLoss(true).optClassWeights(0.5, 1, 2, 4).build(),
             TverskyLoss.jaccard().optLabelSmoothing(0.1).optReductionWeights(0, 0, 1).build(),
         };

@@ -3,7 +3,7 @@ package io.github.djllovasz.resources;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.engine.Engine;
-import io.github.djllovasz.LovaszLosses;
+import io.github.djllovasz.SegmentationLosses;
 import io.github.djllovasz.LovaszSoftmaxLoss;
 import io.github.djllovasz.SegmentationBinaryCrossEntropyLoss;
 import io.github.djllovasz.SegmentationCrossEntropyLoss;
@@ -49,11 +49,11 @@ class BackwardAfterScopeTest {
             NDArray logits = manager.randomNormal(new Shape(4, 5, 16, 16));
             NDArray labels = manager.randomInteger(0, 5, new Shape(4, 16, 16), DataType.INT64);
             Loss[] losses = {
-                LovaszLosses.crossEntropyPlusLovasz(LovaszSoftmaxLoss.builder().build(), 0.5),
+                SegmentationLosses.crossEntropyPlusLovasz(LovaszSoftmaxLoss.builder().build(), 0.5),
                 TverskyLoss.jaccard().build(),
-                TverskyLoss.builder().optAlpha(0.3).optBeta(0.7).optGamma(2).optNorm(2)
+                TverskyLoss.tversky(1, 1).optAlpha(0.3).optBeta(0.7).optGamma(2).optNorm(2)
                         .optReductionWeights(0.5, 0.25, 0.25).optClassWeights(1, 2, 3, 4, 5).build(),
-                LovaszLosses.crossEntropyPlusJaccard(TverskyLoss.jaccard().optLabelSmoothing(0.1).build(), 3),
+                SegmentationLosses.crossEntropyPlusJaccard(TverskyLoss.jaccard().optLabelSmoothing(0.1).build(), 3),
             };
             for (Loss loss : losses) {
                 assertGradientSurvivesMemoryReuse(loss, labels, logits);

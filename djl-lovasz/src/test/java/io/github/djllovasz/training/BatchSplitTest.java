@@ -8,7 +8,7 @@ import ai.djl.engine.Engine;
 import io.github.djllovasz.CountingSoftmaxLoss;
 import io.github.djllovasz.LovaszHingeLoss;
 import io.github.djllovasz.LovaszSoftmaxLoss;
-import io.github.djllovasz.LovaszLosses;
+import io.github.djllovasz.SegmentationLosses;
 import io.github.djllovasz.testutil.Grad;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -61,7 +61,7 @@ class BatchSplitTest {
     @CsvSource({"8, 2 2 2 2", "9, 3 3 3 0", "10, 3 3 3 1"})
     void crossEntropyPlusLovasz(int batch, String sizes) {
         check(batch, sizes,
-                () -> LovaszLosses.crossEntropyPlusLovasz(
+                () -> SegmentationLosses.crossEntropyPlusLovasz(
                         LovaszSoftmaxLoss.builder().optIgnoreIndex((int) IGNORE).build(), 0.5),
                 true);
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.github.djllovasz.LovaszHingeLoss;
 import io.github.djllovasz.LovaszMultilabelLoss;
 import io.github.djllovasz.LovaszSoftmaxLoss;
-import io.github.djllovasz.LovaszLosses;
+import io.github.djllovasz.SegmentationLosses;
 import io.github.djllovasz.SegmentationBinaryCrossEntropyLoss;
 import io.github.djllovasz.SegmentationCrossEntropyLoss;
 import io.github.djllovasz.TverskyLoss;
@@ -60,12 +60,12 @@ class EmptyShardTest {
         assertZero(SegmentationCrossEntropyLoss.builder().optIgnoreIndex(255).build(), multiclass, ids);
         assertZero(SegmentationBinaryCrossEntropyLoss.builder().optIgnoreIndex(255).build(), ids, ids);
         LovaszSoftmaxLoss lovasz = LovaszSoftmaxLoss.builder().build();
-        assertZero(LovaszLosses.crossEntropyPlusLovasz(lovasz, 0.5), multiclass, ids);
-        assertZero(LovaszLosses.crossEntropyThenLovasz(lovasz, 2), multiclass, ids);
-        assertZero(LovaszLosses.jaccard(), multiclass, ids);
+        assertZero(SegmentationLosses.crossEntropyPlusLovasz(lovasz, 0.5), multiclass, ids);
+        assertZero(SegmentationLosses.crossEntropyThenLovasz(lovasz, 2), multiclass, ids);
+        assertZero(SegmentationLosses.jaccard(), multiclass, ids);
         assertZero(TverskyLoss.dice().optReductionWeights(1, 1, 1).optIgnoreIndex(255).build(), multiclass, ids);
         assertZero(TverskyLoss.jaccard().optSoftLabels(true).build(), multiclass, multiclass, DataType.FLOAT32);
         assertZero(SegmentationCrossEntropyLoss.builder().optSoftLabels(true).build(), multiclass, multiclass, DataType.FLOAT32);
-        assertZero(LovaszLosses.crossEntropyPlusJaccard(TverskyLoss.jaccard().optLabelSmoothing(0.1).build(), 3), multiclass, ids);
+        assertZero(SegmentationLosses.crossEntropyPlusJaccard(TverskyLoss.jaccard().optLabelSmoothing(0.1).build(), 3), multiclass, ids);
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.Model;
 import io.github.djllovasz.CountingSoftmaxLoss;
 import io.github.djllovasz.LovaszSoftmaxLoss;
-import io.github.djllovasz.LovaszLosses;
+import io.github.djllovasz.SegmentationLosses;
 import io.github.djllovasz.SegmentationCrossEntropyLoss;
 import io.github.djllovasz.WeightedLoss;
 import ai.djl.ndarray.NDArray;
@@ -97,7 +97,7 @@ class TrainerStepTest {
     @Test
     void compositeIsEvaluatedOncePerStepPerTerm() throws Exception {
         CountingSoftmaxLoss lovasz = CountingSoftmaxLoss.of(LovaszSoftmaxLoss.builder());
-        SimpleCompositeLoss composite = LovaszLosses.crossEntropyPlusLovasz(lovasz, 0.5);
+        SimpleCompositeLoss composite = SegmentationLosses.crossEntropyPlusLovasz(lovasz, 0.5);
         train(composite);
         assertEquals(STEPS, lovasz.computations(), "the Lovász term once per step");
 
@@ -116,7 +116,7 @@ class TrainerStepTest {
     @Test
     void epochSwitchIsEvaluatedOncePerStep() throws Exception {
         CountingSoftmaxLoss lovasz = CountingSoftmaxLoss.of(LovaszSoftmaxLoss.builder());
-        double logged = train(LovaszLosses.crossEntropyThenLovasz(lovasz, 0));
+        double logged = train(SegmentationLosses.crossEntropyThenLovasz(lovasz, 0));
         assertEquals(STEPS, lovasz.computations());
         assertEquals(mean(lovasz.values()), logged, 1e-6);
     }

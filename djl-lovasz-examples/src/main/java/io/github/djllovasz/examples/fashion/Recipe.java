@@ -2,7 +2,7 @@ package io.github.djllovasz.examples.fashion;
 
 import io.github.djllovasz.LovaszSoftmaxLoss;
 import io.github.djllovasz.EpochSwitchLoss;
-import io.github.djllovasz.LovaszLosses;
+import io.github.djllovasz.SegmentationLosses;
 import io.github.djllovasz.SegmentationCrossEntropyLoss;
 import io.github.djllovasz.TverskyLoss;
 import ai.djl.training.loss.Loss;
@@ -89,11 +89,11 @@ public enum Recipe {
             case LOVASZ:
                 return lovasz;
             case CE_THEN_LOVASZ:
-                return LovaszLosses.crossEntropyThenLovasz(lovasz, Math.max(0, epochs - fineTuneEpochs));
+                return SegmentationLosses.crossEntropyThenLovasz(lovasz, Math.max(0, epochs - fineTuneEpochs));
             case CE_PLUS_LOVASZ:
-                return LovaszLosses.crossEntropyPlusLovasz(lovasz, lambda);
+                return SegmentationLosses.crossEntropyPlusLovasz(lovasz, lambda);
             case LS_CE_PLUS_JML:
-                return LovaszLosses.crossEntropyPlusJaccard(
+                return SegmentationLosses.crossEntropyPlusJaccard(
                         TverskyLoss.jaccard().optLabelSmoothing(SMOOTHING).build(), JML_LAMBDA);
             default:
                 throw new AssertionError(this);

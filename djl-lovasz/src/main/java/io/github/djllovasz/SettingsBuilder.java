@@ -1,25 +1,28 @@
 package io.github.djllovasz;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * What every loss builder of this library offers: the name shown in training logs and the label
- * whose pixels are ignored. DJL's convention holds throughout: {@code setX} for required
- * settings, {@code optX} for optional ones.
+ * What every builder of this library offers: the name shown in training logs and the part of
+ * the {@link InputContract} every loss and metric takes, the ignore index. DJL's convention holds
+ * throughout: {@code setX} for required settings, {@code optX} for optional ones. {@link
+ * ClassAxisBuilder} adds the class axis and logits or probabilities, {@link SoftLabelBuilder} soft
+ * labels and label smoothing; each setting is written once, here or there.
  *
  * @param <B> the concrete builder, returned by every setter
  */
-public abstract class LossBuilder<B extends LossBuilder<B>> {
+public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
 
     String name;
-    Integer ignoreIndex;
+    InputContract input = InputContract.defaults();
 
     /**
      * Creates the builder.
      *
-     * @param defaultName the loss's default name
+     * @param defaultName the default name
      */
-    LossBuilder(String defaultName) {
+    protected SettingsBuilder(String defaultName) {
         this.name = defaultName;
     }
 
@@ -45,7 +48,28 @@ public abstract class LossBuilder<B extends LossBuilder<B>> {
      * @return this builder
      */
     public B optIgnoreIndex(int ignoreIndex) {
-        this.ignoreIndex = ignoreIndex;
+        input = input.withIgnoreIndex(ignoreIndex);
+        return self();
+    }
+
+    /** @return the name set */
+    protected String name() {
+        return name;
+    }
+
+    /**
+     * Returns the input contract as set, checked for settings that exclude each other.
+     *
+     * @return the contract
+     * @throws IllegalStateException for soft labels with an ignore index or label smoothing
+     */
+    protected InputContract inputContract() {
+        return input.requireConsistent();
+    }
+
+    /** Takes a whole contract (the composites hand theirs to the cross-entropy). */
+    B inputs(InputContract contract) {
+        input = Objects.requireNonNull(contract, "contract");
         return self();
     }
 
@@ -61,37 +85,19 @@ public abstract class LossBuilder<B extends LossBuilder<B>> {
         for (double w : weights) {
             if (!(w >= 0) || Double.isInfinite(w)) {
                 throw new IllegalArgumentException(
-                        "class weights must be finite and >= 0, got " + w + " in "
-                                + java.util.Arrays.toString(weights));
+                        "class weights must be finite and >= 0, got " + w + " in " + Arrays.toString(weights));
             }
         }
         return weights.clone();
     }
 
     /**
-     * Rejects options of class ids (an ignore index, label smoothing) for soft labels.
-     *
-     * @param softLabels whether the labels are soft targets
-     * @param ignoreIndex the ignore index, or {@code null}
-     * @param labelSmoothing ε
-     * @throws IllegalStateException if soft labels come with either
-     */
-    static void requireClassIdOptions(boolean softLabels, Integer ignoreIndex, double labelSmoothing) {
-        if (softLabels && (ignoreIndex != null || labelSmoothing > 0)) {
-            throw new IllegalStateException(
-                    "soft labels take neither an ignore index (" + ignoreIndex + ") nor label"
-                            + " smoothing (" + labelSmoothing + "): drop pixels with a keep mask,"
-                            + " smooth the targets yourself (SoftTargets)");
-        }
-    }
-
-    /**
-     * Settings of the Lovász losses: the {@link LovaszOptions} they hand to the kernel, and
-     * whether the loss is computed per image.
+     * Settings of the binary Lovász losses (hinge, multilabel): the {@link LovaszOptions} they
+     * hand to the kernel, and whether the loss is computed per image.
      *
      * @param <B> the concrete builder
      */
-    abstract static class LovaszSettings<B extends LovaszSettings<B>> extends LossBuilder<B> {
+    abstract static class LovaszSettings<B extends LovaszSettings<B>> extends SettingsBuilder<B> {
 
         final LovaszOptions options = new LovaszOptions();
 
@@ -111,11 +117,9 @@ public abstract class LossBuilder<B extends LossBuilder<B>> {
             return self();
         }
 
-        /** @return a copy of the settings, the ignore index included */
+        /** @return a copy of the settings with the input contract */
         LovaszOptions options() {
-            LovaszOptions copy = options.copy();
-            copy.ignoreIndex = ignoreIndex;
-            return copy;
+            return options.with(inputContract());
         }
     }
 }

@@ -11,16 +11,16 @@ import ai.djl.training.loss.SimpleCompositeLoss;
  * each loss's builder.
  *
  * <pre>{@code
- * Loss loss = LovaszLosses.lovaszSoftmax();                        // LovaszSoftmaxLoss.builder().build()
- * Loss sum = LovaszLosses.crossEntropyPlusLovasz(
+ * Loss loss = SegmentationLosses.lovaszSoftmax();                        // LovaszSoftmaxLoss.builder().build()
+ * Loss sum = SegmentationLosses.crossEntropyPlusLovasz(
  *         LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build(), 0.5);
- * Loss soft = LovaszLosses.crossEntropyPlusJaccard(
+ * Loss soft = SegmentationLosses.crossEntropyPlusJaccard(
  *         TverskyLoss.jaccard().optLabelSmoothing(0.1).build(), 3);  // smoothed CE + 3·JML
  * }</pre>
  */
-public final class LovaszLosses {
+public final class SegmentationLosses {
 
-    private LovaszLosses() {}
+    private SegmentationLosses() {}
 
     /** @return Lovász-Softmax with the original's defaults ({@link LovaszSoftmaxLoss#builder()}) */
     public static LovaszSoftmaxLoss lovaszSoftmax() {
@@ -60,8 +60,9 @@ public final class LovaszLosses {
     /**
      * {@code CE + λ·Jaccard} as a DJL {@link SimpleCompositeLoss} named
      * "CrossEntropyPlusJaccardLoss"; the cross-entropy takes the same labels in the same way as the
-     * Jaccard loss (class ids with the same ignore index and label smoothing, or soft labels; a
-     * keep mask; the same class axis). Each term is evaluated once per training step.
+     * Jaccard loss: its whole {@link InputContract} (class ids with the same ignore index and label
+     * smoothing, or soft labels; a keep mask; the same class axis; logits or probabilities). Each
+     * term is evaluated once per training step.
      *
      * @param jaccard the Jaccard loss ({@link TverskyLoss#jaccard()}, or any Tversky loss)
      * @param lambda the weight λ of the Jaccard term, finite
@@ -85,8 +86,9 @@ public final class LovaszLosses {
 
     /**
      * {@code CE + λ·Lovász} as a DJL {@link SimpleCompositeLoss} named
-     * "CrossEntropyPlusLovaszLoss"; the cross-entropy ignores the same label and uses the same
-     * class axis as the Lovász loss. Each term is evaluated once per training step.
+     * "CrossEntropyPlusLovaszLoss"; the cross-entropy takes the Lovász loss's whole {@link
+     * InputContract} (ignore index, class axis, logits or probabilities). Each term is evaluated
+     * once per training step.
      *
      * @param lovasz the Lovász-Softmax loss
      * @param lambda the weight λ of the Lovász term, finite
@@ -123,24 +125,12 @@ public final class LovaszLosses {
         return builder.addPhase(switchEpoch, lovasz).build();
     }
 
+    /** The cross-entropy partner: the loss's whole input contract, probabilities in and used. */
     private static SegmentationCrossEntropyLoss crossEntropyLike(LovaszSoftmaxLoss lovasz) {
-        SegmentationCrossEntropyLoss.Builder builder =
-                SegmentationCrossEntropyLoss.builder().optClassAxis(lovasz.getClassAxis());
-        if (lovasz.getIgnoreIndex() != null) {
-            builder.optIgnoreIndex(lovasz.getIgnoreIndex());
-        }
-        return builder.build();
+        return SegmentationCrossEntropyLoss.builder().inputs(lovasz.getInputContract()).build();
     }
 
     private static SegmentationCrossEntropyLoss crossEntropyLike(TverskyLoss loss) {
-        SegmentationCrossEntropyLoss.Builder builder =
-                SegmentationCrossEntropyLoss.builder()
-                        .optClassAxis(loss.getClassAxis())
-                        .optSoftLabels(loss.isSoftLabels())
-                        .optLabelSmoothing(loss.getLabelSmoothing());
-        if (loss.getIgnoreIndex() != null) {
-            builder.optIgnoreIndex(loss.getIgnoreIndex());
-        }
-        return builder.build();
+        return SegmentationCrossEntropyLoss.builder().inputs(loss.getInputContract()).build();
     }
 }

@@ -1,0 +1,237 @@
+package io.github.djllovasz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import java.util.Objects;
+
+/**
+ * What a loss or metric of this library expects of its inputs, in one immutable value: every
+ * loss, every composite and {@link io.github.djllovasz.metric.MeanIoU} holds one, set by the
+ * shared builder setters and validated here.
+ *
+ * <ul>
+ *   <li><b>class axis</b> of the predictions (default 1; negative counts from the end; never the
+ *       batch axis 0);
+ *   <li><b>logits or probabilities</b> (default logits: softmax, or sigmoid for one channel,
+ *       inside; probabilities are checked to lie in [0, 1]);
+ *   <li><b>hard or soft labels</b>: class ids of the prediction shape without the class axis (or
+ *       with it of size 1), integer or float holding integers; or class probabilities of the
+ *       prediction shape ({@link #isSoftLabels()});
+ *   <li><b>label smoothing</b> ε of class ids, {@code (1 − ε)·onehot + ε/C};
+ *   <li><b>dropped pixels</b>: the <b>ignore index</b> of class ids, or a <b>keep mask</b>, the
+ *       optional second labels array (1 keep, 0 drop; boolean or 0/1) of the class-id shape.
+ *       Dropped pixels count nowhere and get exactly zero gradient.
+ * </ul>
+ *
+ * <p>The rules, the same for every loss and for {@code MeanIoU}: at most two label arrays; a keep
+ * mask holds only 0 and 1, has the class-id shape, lies on the labels' device and never comes
+ * with an ignore index (fold the ignored pixels into the mask); soft labels take neither an
+ * ignore index nor label smoothing; kept class ids lie in {@code [0, C)}. Each violation is an
+ * {@code IllegalArgumentException} naming the offending shape or value (an {@code
+ * IllegalStateException} when a builder combines settings that exclude each other).
+ */
+public final class InputContract {
+
+    private static final InputContract DEFAULTS = new InputContract(1, null, true, false, 0);
+
+    private final int classAxis;
+    private final Integer ignoreIndex;
+    private final boolean fromLogits;
+    private final boolean softLabels;
+    private final double labelSmoothing;
+
+    private InputContract(
+            int classAxis, Integer ignoreIndex, boolean fromLogits, boolean softLabels, double labelSmoothing) {
+        this.classAxis = classAxis;
+        this.ignoreIndex = ignoreIndex;
+        this.fromLogits = fromLogits;
+        this.softLabels = softLabels;
+        this.labelSmoothing = labelSmoothing;
+    }
+
+    /** @return class axis 1, no ignore index, logits, class ids, no label smoothing */
+    public static InputContract defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Returns this contract with another class axis.
+     *
+     * @param axis the axis, negative counting from the end
+     * @return the new contract
+     * @throws IllegalArgumentException for axis 0, the batch axis
+     */
+    public InputContract withClassAxis(int axis) {
+        if (axis == 0) {
+            throw new IllegalArgumentException("class axis 0 is the batch axis");
+        }
+        return new InputContract(axis, ignoreIndex, fromLogits, softLabels, labelSmoothing);
+    }
+
+    /**
+     * Returns this contract with an ignore index.
+     *
+     * @param index the label whose pixels are dropped, or {@code null} for none
+     * @return the new contract
+     */
+    public InputContract withIgnoreIndex(Integer index) {
+        return new InputContract(classAxis, index, fromLogits, softLabels, labelSmoothing);
+    }
+
+    /**
+     * Returns this contract with logits (true) or probabilities (false).
+     *
+     * @param logits whether predictions are logits
+     * @return the new contract
+     */
+    public InputContract withFromLogits(boolean logits) {
+        return new InputContract(classAxis, ignoreIndex, logits, softLabels, labelSmoothing);
+    }
+
+    /**
+     * Returns this contract with soft labels (true) or class ids (false).
+     *
+     * @param soft whether labels are class probabilities
+     * @return the new contract
+     */
+    public InputContract withSoftLabels(boolean soft) {
+        return new InputContract(classAxis, ignoreIndex, fromLogits, soft, labelSmoothing);
+    }
+
+    /**
+     * Returns this contract with label smoothing.
+     *
+     * @param epsilon ε in [0, 1)
+     * @return the new contract
+     * @throws IllegalArgumentException for ε outside [0, 1)
+     */
+    public InputContract withLabelSmoothing(double epsilon) {
+        if (!(epsilon >= 0 && epsilon < 1)) {
+            throw new IllegalArgumentException("label smoothing ε must lie in [0, 1), got " + epsilon);
+        }
+        return new InputContract(classAxis, ignoreIndex, fromLogits, softLabels, epsilon);
+    }
+
+    /**
+     * Checks the settings against each other; the builders call it when they build.
+     *
+     * @return this contract
+     * @throws IllegalStateException for soft labels with an ignore index or label smoothing
+     */
+    public InputContract requireConsistent() {
+        if (softLabels && (ignoreIndex != null || labelSmoothing > 0)) {
+            throw new IllegalStateException(
+                    "soft labels take neither an ignore index (" + ignoreIndex + ") nor label"
+                            + " smoothing (" + labelSmoothing + "): drop pixels with a keep mask,"
+                            + " smooth the targets yourself (SoftTargets)");
+        }
+        return this;
+    }
+
+    /** @return the class axis of the predictions, negative counting from the end */
+    public int getClassAxis() {
+        return classAxis;
+    }
+
+    /** @return the label whose pixels are dropped, or {@code null} */
+    public Integer getIgnoreIndex() {
+        return ignoreIndex;
+    }
+
+    /** @return whether predictions are logits (false: probabilities) */
+    public boolean isFromLogits() {
+        return fromLogits;
+    }
+
+    /** @return whether labels are class probabilities of the prediction shape */
+    public boolean isSoftLabels() {
+        return softLabels;
+    }
+
+    /** @return the label smoothing ε of class ids (0: none) */
+    public double getLabelSmoothing() {
+        return labelSmoothing;
+    }
+
+    /**
+     * Checks the label arrays' count and the keep mask (shape, device, values 0/1, no ignore
+     * index beside it) and returns the class ids with every dropped pixel set to {@code
+     * dropped}: what a metric counts. Class ids themselves are checked by the caller, against C.
+     *
+     * @param labels class ids, and optionally a keep mask
+     * @param dropped the value for dropped pixels (must not be a class id)
+     * @return int64 class ids of the labels' shape (a new array on the labels' manager)
+     * @throws IllegalArgumentException naming the offending count, shape, device or value
+     */
+    public NDArray classIdsWithDropped(NDList labels, int dropped) {
+        requireLabelCount(labels);
+        NDArray ids = SegmentationInputs.integerLabels(labels.get(0));
+        if (labels.size() == 1 && ignoreIndex == null) {
+            return ids;
+        }
+        NDArray keep = labels.size() == 1
+                ? ids.neq(ignoreIndex)
+                : requireKeepMask(labels).reshape(ids.getShape());
+        NDArray fill = ids.getManager().full(ids.getShape(), dropped, DataType.INT64);
+        return NDArrays.where(keep, ids, fill);
+    }
+
+    /**
+     * Checks a keep mask's device, size (the class ids'; for soft labels the caller checks the
+     * shape against the predictions) and values, and that no ignore index comes with it.
+     *
+     * @param labels {@code (class ids or soft labels, keep mask)}
+     * @return the mask as a boolean array of the class-id shape
+     */
+    NDArray requireKeepMask(NDList labels) {
+        if (ignoreIndex != null) {
+            throw new IllegalArgumentException(
+                    "a keep mask and the ignore index " + ignoreIndex + " were both given: use one"
+                            + " (fold the ignored pixels into the mask, keep = mask AND label != "
+                            + ignoreIndex + ")");
+        }
+        NDArray targets = labels.get(0);
+        NDArray keep = labels.get(1);
+        if (!softLabels && keep.getShape().size() != targets.getShape().size()) {
+            throw new IllegalArgumentException("keep mask of shape " + keep.getShape()
+                    + " does not match labels of shape " + targets.getShape());
+        }
+        return SegmentationInputs.keepMask(keep, targets);
+    }
+
+    /** Rejects label lists other than one array, or two (targets, keep mask). */
+    static void requireLabelCount(NDList labels) {
+        if (labels.isEmpty() || labels.size() > 2) {
+            throw new IllegalArgumentException(
+                    "labels must be one array (targets) or two (targets, keep mask), got "
+                            + labels.size() + " arrays");
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof InputContract)) {
+            return false;
+        }
+        InputContract c = (InputContract) o;
+        return classAxis == c.classAxis && Objects.equals(ignoreIndex, c.ignoreIndex)
+                && fromLogits == c.fromLogits && softLabels == c.softLabels
+                && labelSmoothing == c.labelSmoothing;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int hashCode() {
+        return Objects.hash(classAxis, ignoreIndex, fromLogits, softLabels, labelSmoothing);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString() {
+        return "classAxis=" + classAxis + ", ignoreIndex=" + ignoreIndex + ", fromLogits=" + fromLogits
+                + ", softLabels=" + softLabels + ", labelSmoothing=" + labelSmoothing;
+    }
+}
