@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
 
 /**
@@ -33,6 +34,12 @@ import java.util.Objects;
  * IllegalStateException} when a builder combines settings that exclude each other).
  */
 public final class InputContract {
+
+    /**
+     * How far the class sum of a soft target may be from 1: {@value}. Targets computed in float32
+     * (label smoothing, a teacher's softmax) are off by about 1e-7.
+     */
+    public static final double SOFT_LABEL_TOLERANCE = 1e-4;
 
     private static final InputContract DEFAULTS = new InputContract(1, null, true, false, 0);
 
@@ -153,6 +160,64 @@ public final class InputContract {
     /** @return the label smoothing ε of class ids (0: none) */
     public double getLabelSmoothing() {
         return labelSmoothing;
+    }
+
+    /**
+     * The checks every loss makes, for a loss of your own (labels first, as in DJL): checks that
+     * class ids fit multiclass predictions (type, device, shape: the prediction shape without the
+     * class axis, or with it of size 1) and that every id that is not the ignore index lies in
+     * {@code [0, C)}, C the size of the class axis; with B &gt; 0 no axis may be empty.
+     *
+     * <pre>{@code
+     * NDArray ids = contract.classIds(labels.head(), predictions.head());  // IAE naming what is wrong
+     * }</pre>
+     *
+     * @param labels class ids, integer or float holding integers
+     * @param predictions {@code [B, C, d1, ...]} with C along {@link #getClassAxis()}
+     * @return int64 class ids of the prediction shape without the class axis (for B = 0 the
+     *     labels as int64, unchecked beyond their shape)
+     * @throws IllegalArgumentException naming the offending type, device, shape or label
+     */
+    public NDArray classIds(NDArray labels, NDArray predictions) {
+        int axis = SegmentationInputs.requireClassAxisShapes(labels, predictions, classAxis, "predictions");
+        Shape shape = predictions.getShape();
+        if (SegmentationInputs.isEmptyBatch(predictions)) {
+            return SegmentationInputs.integerLabels(labels); // B = 0: shapes checked, nothing to count
+        }
+        SegmentationInputs.requireNonEmpty(predictions, "predictions");
+        NDArray ids = SegmentationInputs.labelsForClassAxis(shape, axis, labels);
+        long c = shape.get(axis);
+        SegmentationInputs.checkLabelRange(ids, ignoreIndex, 0, c - 1, "[0, " + c + ")");
+        return ids;
+    }
+
+    /**
+     * {@link #classIds} for a binary model: labels 0, 1 (or the ignore index), of any shape the
+     * caller has matched to the predictions'; predictions floating point on the labels' device.
+     *
+     * @param labels 0/1 labels
+     * @param predictions one score per pixel
+     * @return int64 labels of the labels' shape
+     * @throws IllegalArgumentException naming the offending type, device or label
+     */
+    public NDArray binaryLabels(NDArray labels, NDArray predictions) {
+        SegmentationInputs.requireFloatAndSameDevice(labels, predictions, "predictions");
+        if (!SegmentationInputs.isEmptyBatch(predictions)) {
+            SegmentationInputs.requireNonEmpty(predictions, "predictions");
+        }
+        NDArray ids = SegmentationInputs.integerLabels(labels);
+        SegmentationInputs.checkLabelRange(ids, ignoreIndex, 0, 1, "{0, 1} (binary: 0 background, 1 foreground)");
+        return ids;
+    }
+
+    /**
+     * Requires probabilities in [0, 1], for predictions given with {@code optFromLogits(false)}.
+     *
+     * @param predictions the probabilities
+     * @throws IllegalArgumentException naming the range found
+     */
+    public void requireProbabilities(NDArray predictions) {
+        SegmentationInputs.checkProbabilities(predictions);
     }
 
     /**

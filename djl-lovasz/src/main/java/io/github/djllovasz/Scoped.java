@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.function.Supplier;
 
 /** Runs a computation in a sub-manager so that every intermediate array is closed on return. */
-public final class Scoped {
+final class Scoped {
 
     private Scoped() {}
 
@@ -19,7 +19,7 @@ public final class Scoped {
      * @param inputs the input arrays (the first one's manager receives the result)
      * @return the result
      */
-    public static NDArray compute(Supplier<NDArray> body, NDArray... inputs) {
+    static NDArray compute(Supplier<NDArray> body, NDArray... inputs) {
         NDManager owner = inputs[0].getManager();
         try (NDManager scope = owner.newSubManager(inputs[0].getDevice())) {
             scope.tempAttachAll(inputs);
@@ -38,7 +38,7 @@ public final class Scoped {
      * @param labels the labels (targets, and optionally a keep mask)
      * @return the result
      */
-    public static NDArray compute(Supplier<NDArray> body, NDArray predictions, NDList labels) {
+    static NDArray compute(Supplier<NDArray> body, NDArray predictions, NDList labels) {
         NDArray[] inputs = new NDArray[labels.size() + 1];
         inputs[0] = predictions;
         for (int i = 0; i < labels.size(); i++) {

@@ -37,8 +37,8 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p><b>Probabilities</b>: with {@link ClassAxisBuilder#optFromLogits optFromLogits(false)} the
  * predictions are class probabilities (checked to lie in [0, 1]) and {@code log p} replaces {@code
- * log softmax(s)}, with {@code p} clipped below at the smallest normal number of its type, so a
- * probability of exactly 0 gives a large finite loss (about 87 in float32) instead of infinity.
+ * log softmax(s)}, with {@code p} clipped below at float32's smallest normal number (about
+ * 1.2e-38), so a probability of exactly 0 gives a large finite loss (about 87) instead of infinity.
  * The composites of {@link SegmentationLosses} hand this loss their Lovász or Jaccard loss's whole
  * {@link InputContract}, so probabilities in means probabilities used.
  */
@@ -88,8 +88,7 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
             return scores.logSoftmax(axis);
         }
         SegmentationInputs.checkProbabilities(scores);
-        double tiny = scores.getDataType() == DataType.FLOAT64 ? Double.MIN_NORMAL : Float.MIN_NORMAL;
-        return scores.clip(tiny, 1).log();
+        return scores.clip(Float.MIN_NORMAL, 1).log(); // MXNet reads clip bounds as float32
     }
 
     /** {@code −Σ t·log p} over the kept pixels, divided by their number. */

@@ -5,11 +5,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The input checks that every loss and metric of this library applies, with messages that name
- * the offending shape or value. Public so that a segmentation loss of your own can reject bad
- * input in the same words; each check returns or throws {@link IllegalArgumentException}.
+ * The input checks behind {@link InputContract}, with messages that name the offending shape or
+ * value; each check returns or throws {@link IllegalArgumentException}. A loss of your own reaches
+ * them through {@link InputContract#classIds} and its siblings.
  */
-public final class SegmentationInputs {
+final class SegmentationInputs {
 
     private SegmentationInputs() {}
 
@@ -20,7 +20,7 @@ public final class SegmentationInputs {
      * @param predictions the predictions
      * @param what the name of the predictions in messages ("logits", "predictions")
      */
-    public static void requireFloatAndSameDevice(NDArray labels, NDArray predictions, String what) {
+    static void requireFloatAndSameDevice(NDArray labels, NDArray predictions, String what) {
         DataType type = predictions.getDataType();
         if (!type.isFloating()) {
             throw new IllegalArgumentException(
@@ -44,7 +44,7 @@ public final class SegmentationInputs {
      * @param predictions the predictions
      * @return {@code B == 0}
      */
-    public static boolean isEmptyBatch(NDArray predictions) {
+    static boolean isEmptyBatch(NDArray predictions) {
         Shape shape = predictions.getShape();
         return shape.dimension() >= 1 && shape.get(0) == 0;
     }
@@ -56,7 +56,7 @@ public final class SegmentationInputs {
      * @param predictions the (empty) predictions, already widened
      * @return a scalar 0
      */
-    public static NDArray zeroLoss(NDArray predictions) {
+    static NDArray zeroLoss(NDArray predictions) {
         NDArray sum = predictions.sum();
         return sum.mul(Numbers.constant(sum, 0)); // an engine-owned 0 (see Numbers)
     }
@@ -67,7 +67,7 @@ public final class SegmentationInputs {
      * @param predictions the predictions
      * @param what their name in the message
      */
-    public static void requireNonEmpty(NDArray predictions, String what) {
+    static void requireNonEmpty(NDArray predictions, String what) {
         if (predictions.getShape().size() == 0) {
             throw new IllegalArgumentException(
                     what + " of shape " + predictions.getShape()
@@ -87,7 +87,7 @@ public final class SegmentationInputs {
      * @param what the name of the predictions in messages ("logits", "predictions")
      * @return the resolved class axis
      */
-    public static int requireClassAxisShapes(
+    static int requireClassAxisShapes(
             NDArray labels, NDArray predictions, int classAxis, String what) {
         requireFloatAndSameDevice(labels, predictions, what);
         Shape shape = predictions.getShape();
@@ -107,7 +107,7 @@ public final class SegmentationInputs {
      * @return {@code classAxis}
      * @throws IllegalArgumentException for axis 0
      */
-    public static int requireNotBatchAxis(int classAxis) {
+    static int requireNotBatchAxis(int classAxis) {
         if (classAxis == 0) {
             throw new IllegalArgumentException("class axis 0 is the batch axis");
         }
@@ -121,7 +121,7 @@ public final class SegmentationInputs {
      * @param shape the shape it refers to
      * @return the axis in {@code [1, rank)}
      */
-    public static int resolveClassAxis(int axis, Shape shape) {
+    static int resolveClassAxis(int axis, Shape shape) {
         int rank = shape.dimension();
         int resolved = axis < 0 ? axis + rank : axis;
         if (resolved < 1 || resolved >= rank) {
@@ -144,7 +144,7 @@ public final class SegmentationInputs {
      * @param labels the labels
      * @return int64 labels {@code [B, P]}
      */
-    public static NDArray labelsForClassAxis(Shape predShape, int classAxis, NDArray labels) {
+    static NDArray labelsForClassAxis(Shape predShape, int classAxis, NDArray labels) {
         requireLabelShape(predShape, classAxis, labels);
         return integerLabels(labels).reshape(predShape.get(0), -1);
     }
@@ -158,7 +158,7 @@ public final class SegmentationInputs {
      * @param labels the labels
      * @throws IllegalArgumentException naming both shapes if they do not fit
      */
-    public static void requireLabelShape(Shape predShape, int classAxis, NDArray labels) {
+    static void requireLabelShape(Shape predShape, int classAxis, NDArray labels) {
         requireLabelShape(predShape, classAxis, labels, "labels");
     }
 
@@ -173,7 +173,7 @@ public final class SegmentationInputs {
      * @param what its name in the message ("labels", "keep mask")
      * @throws IllegalArgumentException naming both shapes if they do not fit
      */
-    public static void requireLabelShape(Shape predShape, int classAxis, NDArray labels, String what) {
+    static void requireLabelShape(Shape predShape, int classAxis, NDArray labels, String what) {
         Shape expected = withoutAxis(predShape, classAxis);
         Shape shape = labels.getShape();
         boolean matches =
@@ -202,7 +202,7 @@ public final class SegmentationInputs {
      * @param labels the labels
      * @return int64 labels of the same shape
      */
-    public static NDArray integerLabels(NDArray labels) {
+    static NDArray integerLabels(NDArray labels) {
         DataType type = labels.getDataType();
         if (type == DataType.INT64) {
             return labels;
@@ -232,7 +232,7 @@ public final class SegmentationInputs {
      * @param high the largest valid label
      * @param meaning what the valid range means, for the message
      */
-    public static void checkLabelRange(
+    static void checkLabelRange(
             NDArray labels, Integer ignoreIndex, long low, long high, String meaning) {
         NDArray bad = labels.lt(low).logicalOr(labels.gt(high));
         if (ignoreIndex != null) {
@@ -256,7 +256,7 @@ public final class SegmentationInputs {
      *
      * @param probas the probabilities
      */
-    public static void checkProbabilities(NDArray probas) {
+    static void checkProbabilities(NDArray probas) {
         NDArray detached = probas.stopGradient();
         float min = detached.min().toType(DataType.FLOAT32, false).getFloat();
         float max = detached.max().toType(DataType.FLOAT32, false).getFloat();
@@ -267,11 +267,8 @@ public final class SegmentationInputs {
         }
     }
 
-    /**
-     * How far the class sum of a soft target may be from 1: {@value}. Targets computed in
-     * float32 (label smoothing, a teacher's softmax) are off by about 1e-7.
-     */
-    public static final double SOFT_LABEL_SUM_TOLERANCE = 1e-4;
+    /** How far the class sum of a soft target may be from 1 ({@link InputContract#SOFT_LABEL_TOLERANCE}). */
+    static final double SOFT_LABEL_SUM_TOLERANCE = InputContract.SOFT_LABEL_TOLERANCE;
 
     /**
      * Checks that soft targets (class probabilities per pixel) fit the predictions: floating point
@@ -283,7 +280,7 @@ public final class SegmentationInputs {
      * @param classAxis the resolved class axis
      * @throws IllegalArgumentException naming the type or both shapes
      */
-    public static void requireSoftLabelShape(NDArray labels, NDArray predictions, int classAxis) {
+    static void requireSoftLabelShape(NDArray labels, NDArray predictions, int classAxis) {
         Shape shape = labels.getShape();
         if (!labels.getDataType().isFloating()) {
             throw new IllegalArgumentException(
@@ -311,7 +308,7 @@ public final class SegmentationInputs {
      *     the class axis, in any shape of that size), or {@code null} for all
      * @throws IllegalArgumentException naming the offending value
      */
-    public static void checkSoftLabels(NDArray labels, int classAxis, NDArray keep) {
+    static void checkSoftLabels(NDArray labels, int classAxis, NDArray keep) {
         Shape shape = labels.getShape();
         if (shape.size() == 0) {
             return;
@@ -353,7 +350,7 @@ public final class SegmentationInputs {
      * @return the mask as boolean, same shape
      * @throws IllegalArgumentException naming the device or the offending value
      */
-    public static NDArray keepMask(NDArray keep, NDArray labels) {
+    static NDArray keepMask(NDArray keep, NDArray labels) {
         if (!keep.getDevice().equals(labels.getDevice())) {
             throw new IllegalArgumentException(
                     "keep mask is on " + keep.getDevice() + " but labels are on " + labels.getDevice()
@@ -378,7 +375,7 @@ public final class SegmentationInputs {
      * @param axis the axis to drop
      * @return the shorter shape
      */
-    public static Shape withoutAxis(Shape shape, int axis) {
+    static Shape withoutAxis(Shape shape, int axis) {
         long[] dims = new long[shape.dimension() - 1];
         for (int i = 0, j = 0; i < shape.dimension(); i++) {
             if (i != axis) {
@@ -397,7 +394,7 @@ public final class SegmentationInputs {
      * @param logits the logits
      * @param what the name of the logits in messages
      */
-    public static void requireBinaryShapes(NDArray labels, NDArray logits, String what) {
+    static void requireBinaryShapes(NDArray labels, NDArray logits, String what) {
         requireFloatAndSameDevice(labels, logits, what);
         Shape shape = logits.getShape();
         Shape labelShape = labels.getShape();

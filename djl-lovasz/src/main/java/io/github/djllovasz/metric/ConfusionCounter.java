@@ -1,6 +1,6 @@
 package io.github.djllovasz.metric;
 
-import io.github.djllovasz.SegmentationInputs;
+import io.github.djllovasz.InputContract;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -37,42 +37,33 @@ final class ConfusionCounter {
      * @param predictions scores {@code [B, C, d1, ...]} (class axis {@code classAxis})
      * @param labels class ids: the prediction shape without the class axis, or with it of size 1
      * @param numClasses C
-     * @param classAxis the class axis of the predictions, negative counting from the end
-     * @param ignoreIndex the ignored label, or {@code null}
+     * @param input the input contract (class axis, ignore index)
      * @return the confusion matrix and the per-image counts
      */
-    static BatchCounts count(
-            NDArray predictions, NDArray labels, int numClasses, int classAxis, Integer ignoreIndex) {
+    static BatchCounts count(NDArray predictions, NDArray labels, int numClasses, InputContract input) {
         long pixels = predictions.getShape().size() / Math.max(1, numClasses);
-        return count(predictions, labels, numClasses, classAxis, ignoreIndex, exactType(pixels));
+        return count(predictions, labels, numClasses, input, exactType(pixels));
     }
 
-    /** {@link #count(NDArray, NDArray, int, int, Integer)} accumulating in {@code type}. */
+    /** {@link #count(NDArray, NDArray, int, InputContract)} accumulating in {@code type}. */
     static BatchCounts count(
-            NDArray predictions,
-            NDArray labels,
-            int numClasses,
-            int classAxis,
-            Integer ignoreIndex,
-            DataType type) {
+            NDArray predictions, NDArray labels, int numClasses, InputContract input, DataType type) {
         Shape shape = predictions.getShape();
-        int axis =
-                SegmentationInputs.requireClassAxisShapes(labels, predictions, classAxis, "predictions");
-        if (shape.get(axis) != numClasses) {
+        int axis = classAxis(input.getClassAxis(), shape);
+        if (axis >= 1 && axis < shape.dimension() && shape.get(axis) != numClasses) {
             throw new IllegalArgumentException(
                     "predictions of shape " + shape + " have " + shape.get(axis)
                             + " classes along axis " + axis + " but numClasses is " + numClasses);
         }
-        if (SegmentationInputs.isEmptyBatch(predictions)) {
-            return BatchCounts.empty(numClasses); // a device's empty chunk counts nothing
-        }
-        SegmentationInputs.requireNonEmpty(predictions, "predictions");
         NDManager owner = predictions.getManager();
         try (NDManager scope = owner.newSubManager(predictions.getDevice())) {
             scope.tempAttachAll(predictions, labels);
-            NDArray truth = SegmentationInputs.labelsForClassAxis(shape, axis, labels).flatten();
-            SegmentationInputs.checkLabelRange(
-                    truth, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
+            NDArray truth = input.classIds(labels, predictions); // the losses' checks
+            if (shape.get(0) == 0) {
+                return BatchCounts.empty(numClasses); // a device's empty chunk counts nothing
+            }
+            truth = truth.flatten();
+            Integer ignoreIndex = input.getIgnoreIndex();
             NDArray predicted =
                     predictions.stopGradient().argMax(axis).toType(DataType.INT64, false).flatten();
             return countPairs(truth, predicted, numClasses, ignoreIndex, type, shape.get(0));
@@ -86,31 +77,20 @@ final class ConfusionCounter {
      *     {@code classAxis}, or any shape {@code [B, ...]} equal to the labels' shape
      * @param labels 0/1 (or the ignore index): the prediction shape, or the prediction shape without
      *     its size-1 class axis
-     * @param classAxis the class axis of the predictions, negative counting from the end (only used
-     *     when the labels lack it)
-     * @param ignoreIndex the ignored label, or {@code null}
-     * @param fromLogits true: foreground is {@code x > 0}; false: foreground is {@code x > 0.5}, and
-     *     the predictions must lie in [0, 1]
+     * @param input the input contract: the class axis (only used when the labels lack it), the
+     *     ignore index, and logits (foreground is {@code x > 0}) or probabilities ({@code x > 0.5},
+     *     the predictions must lie in [0, 1])
      * @return the 2×2 confusion matrix and the per-image counts
      */
-    static BatchCounts countBinary(
-            NDArray predictions,
-            NDArray labels,
-            int classAxis,
-            Integer ignoreIndex,
-            boolean fromLogits) {
-        return countBinary(
-                predictions, labels, classAxis, ignoreIndex, fromLogits, exactType(predictions.size()));
+    static BatchCounts countBinary(NDArray predictions, NDArray labels, InputContract input) {
+        return countBinary(predictions, labels, input, exactType(predictions.size()));
     }
 
-    /** {@link #countBinary(NDArray, NDArray, int, Integer, boolean)} accumulating in {@code type}. */
-    static BatchCounts countBinary(
-            NDArray predictions,
-            NDArray labels,
-            int classAxis,
-            Integer ignoreIndex,
-            boolean fromLogits,
-            DataType type) {
+    /** {@link #countBinary(NDArray, NDArray, InputContract)} accumulating in {@code type}. */
+    static BatchCounts countBinary(NDArray predictions, NDArray labels, InputContract input, DataType type) {
+        int classAxis = input.getClassAxis();
+        Integer ignoreIndex = input.getIgnoreIndex();
+        boolean fromLogits = input.isFromLogits();
         Shape shape = predictions.getShape();
         Shape labelShape = labels.getShape();
         if (shape.dimension() < 1) {
@@ -120,26 +100,33 @@ final class ConfusionCounter {
         if (!labelShape.equals(shape)) {
             requireChannelFit(shape, labelShape, classAxis);
         }
-        SegmentationInputs.requireFloatAndSameDevice(labels, predictions, "predictions");
-        if (SegmentationInputs.isEmptyBatch(predictions)) {
-            return BatchCounts.empty(2); // a device's empty chunk counts nothing
-        }
-        SegmentationInputs.requireNonEmpty(predictions, "predictions");
         NDManager owner = predictions.getManager();
         try (NDManager scope = owner.newSubManager(predictions.getDevice())) {
             scope.tempAttachAll(predictions, labels);
             // Same pixel order: dropping or keeping a size-1 axis does not reorder elements.
-            NDArray truth = SegmentationInputs.integerLabels(labels).flatten();
-            SegmentationInputs.checkLabelRange(
-                    truth, ignoreIndex, 0, 1, "{0, 1} (binary: 0 background, 1 foreground)");
+            NDArray truth = input.binaryLabels(labels, predictions);
+            if (shape.get(0) == 0) {
+                return BatchCounts.empty(2); // a device's empty chunk counts nothing
+            }
+            truth = truth.flatten();
             NDArray scores = predictions.stopGradient();
             if (!fromLogits) {
-                SegmentationInputs.checkProbabilities(scores);
+                input.requireProbabilities(scores);
             }
             NDArray foreground = fromLogits ? scores.gt(0f) : scores.gt(0.5f);
             NDArray predicted = foreground.toType(DataType.INT64, false).flatten();
             return countPairs(truth, predicted, 2, ignoreIndex, type, shape.get(0));
         }
+    }
+
+    /** The shape without one axis. */
+    private static Shape withoutAxis(Shape shape, int axis) {
+        return shape.slice(0, axis).addAll(shape.slice(axis + 1));
+    }
+
+    /** The class axis counted from the front (out of range stays out of range: the checks name it). */
+    private static int classAxis(int axis, Shape shape) {
+        return axis < 0 ? axis + shape.dimension() : axis;
     }
 
     /** Returns if the labels are the predictions without their size-1 class axis; else throws. */
@@ -149,7 +136,7 @@ final class ConfusionCounter {
         boolean axisExists = axis >= 1 && axis < rank;
         if (axisExists
                 && shape.get(axis) == 1
-                && labelShape.equals(SegmentationInputs.withoutAxis(shape, axis))) {
+                && labelShape.equals(withoutAxis(shape, axis))) {
             return;
         }
         String expected;
@@ -161,7 +148,7 @@ final class ConfusionCounter {
                             + " (they have " + shape.get(axis) + ") and labels without it";
         } else {
             expected =
-                    shape + " or " + SegmentationInputs.withoutAxis(shape, axis)
+                    shape + " or " + withoutAxis(shape, axis)
                             + " (without the size-1 class axis " + axis + ")";
         }
         throw new IllegalArgumentException(

@@ -372,17 +372,17 @@ public class MeanIoU extends Evaluator {
         NDArray scores = predictions.head();
         if (labels.size() == 1) {
             NDArray truth = labels.head();
-            Integer ignore = input.getIgnoreIndex();
             return isBinary()
-                    ? ConfusionCounter.countBinary(scores, truth, input.getClassAxis(), ignore, input.isFromLogits())
-                    : ConfusionCounter.count(scores, truth, numClasses, input.getClassAxis(), ignore);
+                    ? ConfusionCounter.countBinary(scores, truth, input)
+                    : ConfusionCounter.count(scores, truth, numClasses, input);
         }
         try (NDManager scope = labels.head().getManager().newSubManager()) {
             scope.tempAttachAll(labels.toArray(new NDArray[0]));
             NDArray truth = input.classIdsWithDropped(labels, DROPPED);
+            InputContract dropped = input.withIgnoreIndex(DROPPED); // the mask came without one
             return isBinary()
-                    ? ConfusionCounter.countBinary(scores, truth, input.getClassAxis(), DROPPED, input.isFromLogits())
-                    : ConfusionCounter.count(scores, truth, numClasses, input.getClassAxis(), DROPPED);
+                    ? ConfusionCounter.countBinary(scores, truth, dropped)
+                    : ConfusionCounter.count(scores, truth, numClasses, dropped);
         }
     }
 

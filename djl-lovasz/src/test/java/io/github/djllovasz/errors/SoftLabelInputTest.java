@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.djllovasz.ClassSelection;
 import io.github.djllovasz.SegmentationCrossEntropyLoss;
-import io.github.djllovasz.SegmentationInputs;
+import io.github.djllovasz.InputContract;
 import io.github.djllovasz.SoftTargets;
 import io.github.djllovasz.TverskyLoss;
 import io.github.djllovasz.testutil.Grad;
@@ -71,7 +71,7 @@ class SoftLabelInputTest {
         assertRejected(() -> soft().evaluate(y, arrays.logits(2, 3, 4, 4)), "sum to 1", "within 1.0E-4", "1.16666");
         // within the tolerance, or at a dropped pixel: fine
         NDArray close = uniform();
-        close.set(new NDIndex("1, 0, 2, 3"), 1.0 / 3 + 0.5 * SegmentationInputs.SOFT_LABEL_SUM_TOLERANCE);
+        close.set(new NDIndex("1, 0, 2, 3"), 1.0 / 3 + 0.5 * InputContract.SOFT_LABEL_TOLERANCE);
         soft().evaluate(close, arrays.logits(2, 3, 4, 4));
         NDArray keep = arrays.labels(1, 2, 4, 4);
         keep.set(new NDIndex("1, 2, 3"), 0);

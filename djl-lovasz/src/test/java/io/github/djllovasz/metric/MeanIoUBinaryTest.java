@@ -345,7 +345,7 @@ class MeanIoUBinaryTest {
         long[] counts =
                 ConfusionCounter.countBinary(
                         logits(PRED_C, PRED_D), labels(TRUTH_C, TRUTH_D),
-                        1, null, true, DataType.FLOAT64).matrix;
+                        io.github.djllovasz.InputContract.defaults(), DataType.FLOAT64).matrix;
         assertArrayEquals(MeanIoUTest.flat(CM_CD), counts);
     }
 }

@@ -269,7 +269,7 @@ class MeanIoUTest {
         long[] counts =
                 ConfusionCounter.count(
                         logits(3, PRED_A, PRED_B), labels(TRUTH_A, TRUTH_B),
-                        3, 1, null, DataType.FLOAT64).matrix;
+                        3, io.github.djllovasz.InputContract.defaults(), DataType.FLOAT64).matrix;
         assertArrayEquals(flat(CM_AB), counts);
     }
 
