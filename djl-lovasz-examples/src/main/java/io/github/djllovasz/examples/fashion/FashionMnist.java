@@ -3,10 +3,8 @@ package io.github.djllovasz.examples.fashion;
 import io.github.djllovasz.examples.fashion.IdxFiles.Images;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -61,17 +59,13 @@ public record FashionMnist(
      * @throws IOException if a resource is missing or corrupt
      */
     public static FashionMnist embedded() throws IOException {
-        Object[] parts = new Object[4];
-        for (int i = 0; i < 4; i++) {
-            String name = EMBEDDED_FOLDER + FILES[i] + ".gz";
-            try (InputStream in = FashionMnist.class.getResourceAsStream(name)) {
-                if (in == null) {
-                    throw new IOException("missing resource " + name);
-                }
-                parts[i] = i % 2 == 0 ? IdxFiles.readImages(in) : IdxFiles.readLabels(in);
+        return read(file -> {
+            InputStream in = FashionMnist.class.getResourceAsStream(EMBEDDED_FOLDER + file + ".gz");
+            if (in == null) {
+                throw new IOException("missing resource " + EMBEDDED_FOLDER + file + ".gz");
             }
-        }
-        return of(parts, "embedded subset (classpath " + EMBEDDED_FOLDER + ")");
+            return in;
+        }, "embedded subset (classpath " + EMBEDDED_FOLDER + ")");
     }
 
     /**
@@ -82,16 +76,9 @@ public record FashionMnist(
      * @throws IOException if a file is missing or corrupt
      */
     public static FashionMnist fromDirectory(Path dir) throws IOException {
-        Object[] parts = new Object[4];
-        for (int i = 0; i < 4; i++) {
-            String base = FILES[i];
-            Path file = findFile(dir, base)
-                    .orElseThrow(() -> new IOException("no " + base + "[.gz] in " + dir));
-            try (InputStream in = Files.newInputStream(file)) {
-                parts[i] = i % 2 == 0 ? IdxFiles.readImages(in) : IdxFiles.readLabels(in);
-            }
-        }
-        return of(parts, "full set from " + dir.toAbsolutePath());
+        return read(file -> Files.newInputStream(findFile(dir, file)
+                .orElseThrow(() -> new IOException("no " + file + "[.gz] in " + dir))),
+                "full set from " + dir.toAbsolutePath());
     }
 
     /**
@@ -159,7 +146,18 @@ public record FashionMnist(
         return Optional.empty();
     }
 
-    private static FashionMnist of(Object[] parts, String description) {
+    /** Opens one of the four IDX files by its name without {@code .gz}. */
+    private interface Opener {
+        InputStream open(String file) throws IOException;
+    }
+
+    private static FashionMnist read(Opener opener, String description) throws IOException {
+        Object[] parts = new Object[4];
+        for (int i = 0; i < 4; i++) {
+            try (InputStream in = opener.open(FILES[i])) {
+                parts[i] = i % 2 == 0 ? IdxFiles.readImages(in) : IdxFiles.readLabels(in);
+            }
+        }
         Images train = (Images) parts[0];
         Images test = (Images) parts[2];
         byte[] trainLabels = (byte[]) parts[1];
@@ -167,32 +165,12 @@ public record FashionMnist(
         for (byte[] labels : new byte[][] {trainLabels, testLabels}) {
             for (byte label : labels) {
                 if (label < 0 || label >= CLASS_NAMES.size()) {
-                    throw new UncheckedIOException(
-                            new IOException("label " + label + " is not 0..9"));
+                    throw new IOException("label " + label + " is not 0..9");
                 }
             }
         }
         return new FashionMnist(
                 train, trainLabels, test, testLabels,
                 description + ": " + train.count() + " train / " + test.count() + " test images");
-    }
-
-    /**
-     * Picks the first {@code perClass} images of each class, in file order.
-     *
-     * @param labels the labels
-     * @param perClass how many per class
-     * @return the indices, sorted
-     */
-    public static int[] balancedPrefix(byte[] labels, int perClass) {
-        int[] taken = new int[CLASS_NAMES.size()];
-        List<Integer> keep = new ArrayList<>();
-        for (int i = 0; i < labels.length; i++) {
-            if (taken[labels[i]] < perClass) {
-                taken[labels[i]]++;
-                keep.add(i);
-            }
-        }
-        return keep.stream().mapToInt(Integer::intValue).toArray();
     }
 }

@@ -24,9 +24,10 @@ import java.util.Optional;
  * test images.
  *
  * <p>Prints DJL's progress bar and one line per epoch (loss, train and test mIoU), then a table of
- * per-class IoU, mIoU^D, mIoU^I, mIoU^C, the worst scenes' mIoU and wall time, a line per measure
- * naming the recipe that wins it, and writes to the output folder {@code miou_per_epoch.png},
- * {@code test_scenes.png} and {@code results.md}. Run with {@code --help} for the flags.
+ * per-class IoU, mIoU^D, mIoU^I, mIoU^C, the worst 10 % of scenes' mIoU^I, pixel accuracy, step
+ * and wall time, a line per measure naming the recipe that wins it, and writes to the output
+ * folder {@code miou_per_epoch.png}, {@code test_scenes.png} and {@code results.md}. Run with
+ * {@code --help} for the flags.
  */
 public final class FashionSegmentation {
 
@@ -116,7 +117,7 @@ public final class FashionSegmentation {
                 "scenes: %d train (from the train split), %d held-out test (from the test split),"
                         + " %d x %d, %d-%d items, %d classes; background %.0f %% of pixels%n",
                 trainScenes.count(), testScenes.count(), composer.size(), composer.size(), 2, 4,
-                SceneComposer.CLASSES, 100 * testScenes.classFrequencies()[0]);
+                SceneComposer.CLASSES, 100 * testScenes.backgroundFraction());
         out.printf(Locale.ROOT,
                 "budget: %d epochs x %d scenes, batch %d, Adam lr %s (x%s for the last %d epochs),"
                         + " lambda %s, seed %d, engine %s %s, %d CPU threads%n",
@@ -176,11 +177,11 @@ public final class FashionSegmentation {
         out.println("wrote " + grid.toAbsolutePath());
         out.println("wrote " + markdown.toAbsolutePath());
         out.printf(Locale.ROOT, "total time %.0f s%n", (System.nanoTime() - start) / 1e9);
-        return new Report(results, List.copyOf(stopped), chart, grid, markdown, data.description());
+        return new Report(results, List.copyOf(stopped), chart, grid, markdown);
     }
 
     private static String summary(List<RunResult> results, TrainingOptions options) {
-        RunResult ce = find(results, Recipe.CROSS_ENTROPY);
+        RunResult ce = results.stream().filter(r -> r.recipe() == Recipe.CROSS_ENTROPY).findFirst().orElse(null);
         StringBuilder text = new StringBuilder();
         for (RunResult r : results) {
             if (ce != null && r != ce) {
@@ -214,10 +215,6 @@ public final class FashionSegmentation {
         return text.toString();
     }
 
-    private static RunResult find(List<RunResult> results, Recipe recipe) {
-        return results.stream().filter(r -> r.recipe() == recipe).findFirst().orElse(null);
-    }
-
     /**
      * What the example produced.
      *
@@ -226,8 +223,6 @@ public final class FashionSegmentation {
      * @param chart the mIoU-per-epoch PNG
      * @param grid the test-scenes PNG
      * @param markdown the results table
-     * @param data the description of the data used
      */
-    public record Report(
-            List<RunResult> results, List<String> stopped, Path chart, Path grid, Path markdown, String data) {}
+    public record Report(List<RunResult> results, List<String> stopped, Path chart, Path grid, Path markdown) {}
 }

@@ -18,8 +18,8 @@ public final class MeanIouChart {
      *
      * @param results the runs
      * @param switchEpoch the 0-based epoch where fine-tuning starts (marked in the title), or 0
-     * @param file the PNG to write (the extension is added by XChart if missing)
-     * @return the file written
+     * @param file the PNG to write
+     * @return the file
      * @throws IOException if writing fails
      */
     public static Path write(List<RunResult> results, int switchEpoch, Path file)
@@ -47,9 +47,7 @@ public final class MeanIouChart {
             }
             chart.addSeries(r.recipe().label(), x, y).setMarker(SeriesMarkers.CIRCLE);
         }
-        String name = file.toString();
-        String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-        BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
-        return Path.of(base + ".png");
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        return file;
     }
 }

@@ -51,25 +51,16 @@ public enum Recipe {
      * @return e.g. {@code cross-entropy for epochs 1-4, then Lovász-Softmax for epochs 5-6}
      */
     public String describe(int epochs, int fineTuneEpochs, float lambda) {
-        switch (this) {
-            case CROSS_ENTROPY:
-                return "cross-entropy for all " + epochs + " epochs";
-            case LOVASZ:
-                return "Lovász-Softmax (present classes) for all " + epochs + " epochs";
-            case CE_THEN_LOVASZ:
-                int switchEpoch = Math.max(0, epochs - fineTuneEpochs);
-                return "cross-entropy for epochs 1-" + switchEpoch
-                        + ", then Lovász-Softmax for epochs " + (switchEpoch + 1) + "-" + epochs;
-            case CE_PLUS_LOVASZ:
-                return "cross-entropy + " + lambda + " x Lovász-Softmax for all " + epochs
-                        + " epochs";
-            case LS_CE_PLUS_JML:
-                return "label-smoothed (eps " + SMOOTHING + ") cross-entropy + " + JML_LAMBDA
-                        + " x Jaccard metric loss on the smoothed targets for all " + epochs
-                        + " epochs";
-            default:
-                throw new AssertionError(this);
-        }
+        int switchEpoch = Math.max(0, epochs - fineTuneEpochs);
+        return switch (this) {
+            case CROSS_ENTROPY -> "cross-entropy for all " + epochs + " epochs";
+            case LOVASZ -> "Lovász-Softmax (present classes) for all " + epochs + " epochs";
+            case CE_THEN_LOVASZ -> "cross-entropy for epochs 1-" + switchEpoch
+                    + ", then Lovász-Softmax for epochs " + (switchEpoch + 1) + "-" + epochs;
+            case CE_PLUS_LOVASZ -> "cross-entropy + " + lambda + " x Lovász-Softmax for all " + epochs + " epochs";
+            case LS_CE_PLUS_JML -> "label-smoothed (eps " + SMOOTHING + ") cross-entropy + " + JML_LAMBDA
+                    + " x Jaccard metric loss on the smoothed targets for all " + epochs + " epochs";
+        };
     }
 
     /**
@@ -83,20 +74,13 @@ public enum Recipe {
      */
     public Loss loss(int epochs, int fineTuneEpochs, float lambda) {
         LovaszSoftmaxLoss lovasz = LovaszSoftmaxLoss.builder().build();
-        switch (this) {
-            case CROSS_ENTROPY:
-                return SegmentationCrossEntropyLoss.builder().build();
-            case LOVASZ:
-                return lovasz;
-            case CE_THEN_LOVASZ:
-                return SegmentationLosses.crossEntropyThenLovasz(lovasz, Math.max(0, epochs - fineTuneEpochs));
-            case CE_PLUS_LOVASZ:
-                return SegmentationLosses.crossEntropyPlusLovasz(lovasz, lambda);
-            case LS_CE_PLUS_JML:
-                return SegmentationLosses.crossEntropyPlusJaccard(
-                        TverskyLoss.jaccard().optLabelSmoothing(SMOOTHING).build(), JML_LAMBDA);
-            default:
-                throw new AssertionError(this);
-        }
+        return switch (this) {
+            case CROSS_ENTROPY -> SegmentationCrossEntropyLoss.builder().build();
+            case LOVASZ -> lovasz;
+            case CE_THEN_LOVASZ -> SegmentationLosses.crossEntropyThenLovasz(lovasz, Math.max(0, epochs - fineTuneEpochs));
+            case CE_PLUS_LOVASZ -> SegmentationLosses.crossEntropyPlusLovasz(lovasz, lambda);
+            case LS_CE_PLUS_JML -> SegmentationLosses.crossEntropyPlusJaccard(
+                    TverskyLoss.jaccard().optLabelSmoothing(SMOOTHING).build(), JML_LAMBDA);
+        };
     }
 }

@@ -6,6 +6,11 @@ import io.github.djllovasz.EpochSwitchLoss;
 import io.github.djllovasz.metric.MeanIoU;
 import io.github.djllovasz.training.FiniteGradientCheck;
 import ai.djl.metric.Metrics;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
@@ -19,6 +24,8 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Trains the segmentation network with one {@link Recipe}: same seed (weights and batch order),
@@ -111,9 +118,24 @@ public final class RecipeTrainer {
                         miou.getPixelAccuracy(key),
                         steps.medianMillis(),
                         seconds,
-                        SegmentationEvaluation.predictions(trainer, test, samples));
+                        predictions(trainer, test, samples));
             }
         }
+    }
+
+    /** The predicted class (arg-max over the class axis) of each pixel of the sample scenes, in inference mode. */
+    private static List<int[]> predictions(Trainer trainer, SceneTensors test, int[] samples) {
+        List<int[]> result = new ArrayList<>();
+        for (int index : samples) {
+            try (NDManager scope = test.images().getManager().newSubManager()) {
+                NDArray image = test.images().get(new NDIndex("{}:{}", index, index + 1));
+                image.attach(scope);
+                NDArray logits = trainer.evaluate(new NDList(image)).singletonOrThrow();
+                logits.attach(scope);
+                result.add(logits.argMax(1).toType(DataType.INT32, false).toIntArray());
+            }
+        }
+        return result;
     }
 
     private Tracker schedule(int stepsPerEpoch) {

@@ -1,6 +1,7 @@
 package io.github.djllovasz.examples.fashion;
 
 import io.github.djllovasz.examples.fashion.IdxFiles.Images;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -119,7 +120,7 @@ public final class SceneComposer {
          */
         public int[] labelsOf(int scene) {
             int pixels = size * size;
-            return java.util.Arrays.copyOfRange(labels, scene * pixels, (scene + 1) * pixels);
+            return Arrays.copyOfRange(labels, scene * pixels, (scene + 1) * pixels);
         }
 
         /**
@@ -130,19 +131,12 @@ public final class SceneComposer {
          */
         public float[] imageOf(int scene) {
             int pixels = size * size;
-            return java.util.Arrays.copyOfRange(images, scene * pixels, (scene + 1) * pixels);
+            return Arrays.copyOfRange(images, scene * pixels, (scene + 1) * pixels);
         }
 
-        /** @return the fraction of pixels of each class, over all scenes */
-        public double[] classFrequencies() {
-            double[] freq = new double[CLASSES];
-            for (int label : labels) {
-                freq[label]++;
-            }
-            for (int c = 0; c < CLASSES; c++) {
-                freq[c] /= labels.length;
-            }
-            return freq;
+        /** @return the fraction of background pixels, over all scenes */
+        public double backgroundFraction() {
+            return Arrays.stream(labels).filter(label -> label == 0).count() / (double) labels.length;
         }
     }
 }

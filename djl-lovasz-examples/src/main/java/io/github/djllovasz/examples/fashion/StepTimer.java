@@ -36,11 +36,6 @@ public final class StepTimer extends TrainingListenerAdapter {
         last = -1;
     }
 
-    /** @return the number of steps timed */
-    public int count() {
-        return millis.size();
-    }
-
     /** @return the median step time in ms, NaN if no step was timed (a single epoch) */
     public double medianMillis() {
         if (millis.isEmpty()) {

@@ -21,28 +21,13 @@ public class SoftmaxBenchmark extends LossBenchmark {
 
     @Override
     protected BenchInputs inputs() {
-        return BenchInputs.softmax(BenchShape.parse(shape), kind, 42);
+        return BenchInputs.of(BenchShape.parse(shape), kind, 42);
     }
 
     @Override
     protected Supplier<NDArray> ours() {
-        LovaszSoftmaxLoss loss = lovasz(kind, perImage);
+        LovaszSoftmaxLoss loss = kind.ignoring(LovaszSoftmaxLoss.builder().optPerImage(perImage)).build();
         return () -> loss.evaluate(in.labels(), in.logits());
-    }
-
-    /**
-     * The library loss that the benchmark measures.
-     *
-     * @param kind the label kind (its ignore index, if any, is set)
-     * @param perImage per image or pooled
-     * @return the loss
-     */
-    static LovaszSoftmaxLoss lovasz(LabelKind kind, boolean perImage) {
-        LovaszSoftmaxLoss.Builder builder = LovaszSoftmaxLoss.builder().optPerImage(perImage);
-        if (kind.ignoreIndex() != null) {
-            builder.optIgnoreIndex(kind.ignoreIndex());
-        }
-        return builder.build();
     }
 
     @Override
@@ -61,7 +46,7 @@ public class SoftmaxBenchmark extends LossBenchmark {
         BenchShape s = BenchShape.parse(shape);
         long b = s.batch();
         long c = s.classes();
-        long hw = s.imagePixels();
+        long hw = (long) s.height() * s.width();
         NDArray probas = in.logits().stopGradient().softmax(1);
         NDArray classIds = in.manager().arange(0, (int) c, 1, DataType.INT64);
         NDArray rows;

@@ -1,8 +1,9 @@
 package io.github.djllovasz.benchmarks;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDList;
-import ai.djl.training.loss.Loss;
+import io.github.djllovasz.EvaluateOnceLoss;
+import io.github.djllovasz.LovaszHingeLoss;
+import io.github.djllovasz.LovaszSoftmaxLoss;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -20,22 +21,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Where one forward + backward call of the library loss spends its time, by stage, from
- * PyTorch's own profiler (DJL's {@code JniUtils.startProfile}, reached by reflection so that the
- * examples still build for MXNet). Each top-level native op of the call (forward ops, and one
- * entry per backward function) is put in a stage by its name (the first stage whose list has a
- * part of the name: {@code aten::sub_} is a weight op, {@code aten::sub} an error op); the
- * table gives milliseconds per
- * call, the share of the profiled time, and the number of native ops. The profiler adds a little
- * time per op, so compare shares and counts, not milliseconds with the JMH table.
- *
- * <p>Usage: {@code StageProfile [BxCxHxW[,..]] [uniform|realistic] [perImage true|false] [calls]},
+ * Where a forward + backward call of the library loss spends its time, by stage, from PyTorch's
+ * profiler (DJL's {@code JniUtils.startProfile}, by reflection so that MXNet builds): ms per call,
+ * share and native ops per call. The profiler adds time per op: compare shares, not ms, with JMH.
+ * Usage: {@code StageProfile [BxCxHxW[,..]] [uniform|realistic] [perImage true|false] [calls]},
  * C = 1 profiles the hinge; defaults {@code 4x21x128x128,8x19x256x256 uniform false 5}.
  */
 public final class StageProfile {
 
-    /** Stages in table order, each with the op names it holds (by prefix); the rest is "other". */
+    /** Stages in table order; an op goes to the first whose list has a part of its name, else to OTHER. */
     private static final Map<String, List<String>> STAGES = new LinkedHashMap<>();
+    private static final String OTHER = "other (views, autograd bookkeeping)";
 
     static {
         STAGES.put("softmax forward + backward", List.of("aten::softmax", "aten::sigmoid", "SoftmaxBackward0", "SigmoidBackward0"));
@@ -46,18 +42,12 @@ public final class StageProfile {
         STAGES.put("label checks, masks, PRESENT", List.of("aten::eq", "aten::ne", "aten::lt", "aten::gt", "aten::any", "aten::max", "aten::logical_", "aten::floor", "aten::where"));
         STAGES.put("errors, conversions, other elementwise", List.of("aten::to", "aten::mul", "aten::add", "aten::sub", "aten::abs", "aten::clone", "aten::reshape", "aten::arange"));
         STAGES.put("gradient accumulation", List.of("AccumulateGrad"));
+        STAGES.put(OTHER, List.of());
     }
-
-    private static final String OTHER = "other (views, autograd bookkeeping)";
 
     private StageProfile() {}
 
-    /**
-     * Profiles each shape and prints one table per shape.
-     *
-     * @param args see the class comment
-     * @throws Exception if the engine is not PyTorch or the trace cannot be read
-     */
+    /** Prints one table per shape; throws if the engine is not PyTorch. Arguments: the class comment. */
     public static void main(String[] args) throws Exception {
         String shapes = args.length > 0 ? args[0] : "4x21x128x128,8x19x256x256";
         LabelKind kind = LabelKind.parse(args.length > 1 ? args[1] : "uniform");
@@ -76,12 +66,12 @@ public final class StageProfile {
         for (String text : shapes.split(",")) {
             BenchShape shape = BenchShape.parse(text);
             boolean hinge = shape.classes() == 1;
-            try (BenchInputs in = hinge ? BenchInputs.hinge(shape, kind, 42) : BenchInputs.softmax(shape, kind, 42)) {
-                Loss loss = hinge
-                        ? HingeBenchmark.lovasz(kind, perImage)
-                        : SoftmaxBenchmark.lovasz(kind, perImage);
+            try (BenchInputs in = BenchInputs.of(shape, kind, 42)) {
+                EvaluateOnceLoss loss = hinge
+                        ? kind.ignoring(LovaszHingeLoss.builder().optPerImage(perImage)).build()
+                        : kind.ignoring(LovaszSoftmaxLoss.builder().optPerImage(perImage)).build();
                 Runnable call = () -> LossBenchmark.forwardBackward(in.manager(),
-                        () -> loss.evaluate(new NDList(in.labels()), new NDList(in.logits())));
+                        () -> loss.evaluate(in.labels(), in.logits()));
                 for (int i = 0; i < 5; i++) {
                     call.run();
                 }
@@ -92,28 +82,16 @@ public final class StageProfile {
                 }
                 stop.invoke(null, trace.toString());
                 System.out.printf(Locale.ROOT, "%n%s %s, %s labels, per image %s, %s %s, %d calls profiled%n",
-                        hinge ? "hinge" : "softmax", text, kind.id(), perImage, engine.getEngineName(),
-                        engine.getVersion(), calls);
+                        hinge ? "hinge" : "softmax", text, kind.name().toLowerCase(Locale.ROOT), perImage,
+                        engine.getEngineName(), engine.getVersion(), calls);
                 print(topLevelOps(trace), calls);
                 Files.delete(trace);
             }
         }
     }
 
-    /** A top-level op of the trace: its name and duration in microseconds. */
-    private static final class Op {
-        final String name;
-        final double start;
-        final double duration;
-        final String thread;
-
-        Op(String name, double start, double duration, String thread) {
-            this.name = name;
-            this.start = start;
-            this.duration = duration;
-            this.thread = thread;
-        }
-    }
+    /** An op of the trace; start and duration in microseconds. */
+    private record Op(String name, double start, double duration, String thread) {}
 
     /** The ops of the trace that no other op encloses (per thread). */
     private static List<Op> topLevelOps(Path trace) throws Exception {
@@ -127,13 +105,13 @@ public final class StageProfile {
                         event.get("dur").getAsDouble(), event.get("tid").getAsString()));
             }
         }
-        ops.sort(Comparator.comparing((Op op) -> op.thread).thenComparingDouble(op -> op.start)
-                .thenComparing(Comparator.comparingDouble((Op op) -> op.duration).reversed()));
+        ops.sort(Comparator.comparing(Op::thread).thenComparingDouble(Op::start)
+                .thenComparing(Comparator.comparingDouble(Op::duration).reversed()));
         List<Op> top = new ArrayList<>();
         Deque<Op> open = new ArrayDeque<>();
         for (Op op : ops) {
-            while (!open.isEmpty() && (!open.peek().thread.equals(op.thread)
-                    || open.peek().start + open.peek().duration <= op.start)) {
+            while (!open.isEmpty() && (!open.peek().thread().equals(op.thread())
+                    || open.peek().start() + open.peek().duration() <= op.start())) {
                 open.pop();
             }
             if (open.isEmpty()) {
@@ -145,28 +123,19 @@ public final class StageProfile {
     }
 
     private static String stage(String name) {
-        for (Map.Entry<String, List<String>> stage : STAGES.entrySet()) {
-            for (String part : stage.getValue()) {
-                if (name.contains(part)) {
-                    return stage.getKey();
-                }
-            }
-        }
-        return OTHER;
+        return STAGES.entrySet().stream().filter(stage -> stage.getValue().stream().anyMatch(name::contains))
+                .map(Map.Entry::getKey).findFirst().orElse(OTHER);
     }
 
     private static void print(List<Op> top, int calls) {
         Map<String, double[]> byStage = new LinkedHashMap<>();
-        for (String stage : STAGES.keySet()) {
-            byStage.put(stage, new double[2]);
-        }
-        byStage.put(OTHER, new double[2]);
+        STAGES.keySet().forEach(stage -> byStage.put(stage, new double[2]));
         double total = 0;
         for (Op op : top) {
-            double[] sums = byStage.get(stage(op.name));
-            sums[0] += op.duration;
+            double[] sums = byStage.get(stage(op.name()));
+            sums[0] += op.duration();
             sums[1]++;
-            total += op.duration;
+            total += op.duration();
         }
         System.out.println("| stage | ms per call | share | native ops per call |");
         System.out.println("|---|---:|---:|---:|");

@@ -20,28 +20,13 @@ public class HingeBenchmark extends LossBenchmark {
 
     @Override
     protected BenchInputs inputs() {
-        return BenchInputs.hinge(BenchShape.parse(shape), kind, 43);
+        return BenchInputs.of(BenchShape.parse(shape), kind, 43);
     }
 
     @Override
     protected Supplier<NDArray> ours() {
-        LovaszHingeLoss loss = lovasz(kind, perImage);
+        LovaszHingeLoss loss = kind.ignoring(LovaszHingeLoss.builder().optPerImage(perImage)).build();
         return () -> loss.evaluate(in.labels(), in.logits());
-    }
-
-    /**
-     * The library loss that the benchmark measures.
-     *
-     * @param kind the label kind (its ignore index, if any, is set)
-     * @param perImage per image or pooled
-     * @return the loss
-     */
-    static LovaszHingeLoss lovasz(LabelKind kind, boolean perImage) {
-        LovaszHingeLoss.Builder builder = LovaszHingeLoss.builder().optPerImage(perImage);
-        if (kind.ignoreIndex() != null) {
-            builder.optIgnoreIndex(kind.ignoreIndex());
-        }
-        return builder.build();
     }
 
     @Override
@@ -63,14 +48,9 @@ public class HingeBenchmark extends LossBenchmark {
     }
 
     /**
-     * Mean binary cross-entropy of logits against 0/1 labels of the same shape, in the stable
-     * form {@code mean(relu(x) − x·y + log(1 + exp(−|x|)))}. (DJL 0.29's
-     * {@code SigmoidBinaryCrossEntropyLoss} calls {@code NDArrays.sub(1, x)}, whose {@code rsub}
-     * the PyTorch engine does not implement.)
-     *
-     * @param logits the logits
-     * @param labels float 0/1 labels
-     * @return the scalar loss
+     * Mean binary cross-entropy of logits and 0/1 labels of their shape, {@code mean(relu(x) − x·y +
+     * log(1 + exp(−|x|)))}: DJL 0.29's {@code SigmoidBinaryCrossEntropyLoss} calls {@code rsub}, which
+     * DJL's PyTorch engine lacks; the library's checks its labels, which this column does not time.
      */
     public static NDArray binaryCrossEntropy(NDArray logits, NDArray labels) {
         NDArray softplusOfMinusAbs = logits.abs().neg().exp().add(1).log();

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.RunResult;
@@ -32,23 +33,17 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link SoftmaxBenchmark} and {@link HingeBenchmark} with JMH, one group of trials per shape
- * (one forked JVM per trial), and prints the README's table and one {@code bench ...} line per row.
- * JMH writes every trial to {@code jmh-result.json} and {@code .csv} in the results folder.
- * Flags: {@link #USAGE}.
+ * (a forked JVM per trial), prints the table and a {@code bench ...} line per row, and has JMH write
+ * every trial to {@code jmh-result.json} and {@code .csv} in the results folder. Flags: {@link #USAGE}.
  */
 public final class BenchmarkMain {
 
     /** The default shapes: softmax, then the hinge (C = 1). */
     static final List<String> DEFAULT_SHAPES = List.of(
             "16x5x64x64", "4x21x128x128", "8x19x256x256", "10x20x300x300", "2x2x512x512", "8x1x256x256");
-
-    /** The shapes of {@code --quick}. */
     static final List<String> QUICK_SHAPES = List.of("2x5x32x32", "2x1x32x32");
-
     /** Prediction elements (B·C·H·W) from which calls are timed one by one. */
     static final long SINGLE_SHOT_ELEMENTS = 1L << 21;
-
-    /** The classes of the scaling series. */
     static final int SCALING_CLASSES = 8;
 
     static final String USAGE = String.join("\n",
@@ -82,12 +77,7 @@ public final class BenchmarkMain {
 
     private BenchmarkMain() {}
 
-    /**
-     * Runs the table (or the scaling series).
-     *
-     * @param args flags, see {@link #USAGE}
-     * @throws Exception if JMH fails
-     */
+    /** Runs the table (or the scaling series); flags: {@link #USAGE}. */
     public static void main(String[] args) throws Exception {
         BenchmarkMain main;
         try {
@@ -153,18 +143,13 @@ public final class BenchmarkMain {
         }
         List<String> values = Arrays.stream(args[i].split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .map(s -> s.toLowerCase(Locale.ROOT)).toList();
-        for (String v : values) {
-            if (allowed != null && !allowed.contains(v)) {
-                throw new IllegalArgumentException(flag + " takes " + String.join(",", allowed) + ", got " + v);
-            }
-        }
+        values.stream().filter(v -> allowed != null && !allowed.contains(v)).findFirst().ifPresent(v -> {
+            throw new IllegalArgumentException(flag + " takes " + String.join(",", allowed) + ", got " + v);
+        });
         return values;
     }
 
-    /**
-     * JMH gives its forks {@code java.class.path}; under {@code mvn exec:java} that names Maven's
-     * launcher while this module's classes and jars are in the context class loader.
-     */
+    /** JMH gives its forks {@code java.class.path}: under {@code exec:java} Maven's launcher, not this module's jars. */
     static void forkClasspath() {
         if (!System.getProperty("java.class.path", "").contains("jmh-core")
                 && Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
@@ -173,8 +158,6 @@ public final class BenchmarkMain {
                     .collect(Collectors.joining(File.pathSeparator)));
         }
     }
-
-    // ---------------------------------------------------------------- table
 
     private void runTable() throws RunnerException {
         List<String> lovasz = variants.stream().filter(v -> !v.equals("ce")).toList();
@@ -196,18 +179,18 @@ public final class BenchmarkMain {
             String kind = kind(shape);
             for (String label : labels) {
                 for (String layout : lovasz.isEmpty() ? Arrays.asList((String) null) : perImage) {
-                    double ours = median(kind, shape, label, layout, "ours");
-                    double floor = median(kind, shape, label, layout, "floor");
-                    double loop = median(kind, shape, label, layout, "loop");
-                    double ce = median(kind, shape, label, null, "ce");
+                    double ours = median(shape, label, layout, "ours");
+                    double floor = median(shape, label, layout, "floor");
+                    double loop = median(shape, label, layout, "loop");
+                    double ce = median(shape, label, null, "ce");
                     String p = layout == null ? "n/a" : layout;
                     System.out.println(String.join(" | ", "| " + kind, shape.toString().replace('x', '×'), label, p,
-                            tableMs(ours), tableMs(floor), tableMs(loop), tableMs(ce), ratio(ours / floor),
-                            ratio(loop / ours), Double.isNaN(ours / ce) ? "n/a" : fmt("%.1f", ours / ce)) + " |");
-                    bench.add("bench " + kind + " " + shape.describe() + " perImage=" + p + " labels=" + label
-                            + ": ours=" + benchMs(ours) + " floor=" + benchMs(floor) + " loop=" + benchMs(loop)
-                            + " ce=" + benchMs(ce) + " ours/floor=" + ratio(ours / floor)
-                            + " loop/ours=" + ratio(loop / ours));
+                            tableMs(ours), tableMs(floor), tableMs(loop), tableMs(ce), fmt("%.2f", ours / floor),
+                            fmt("%.2f", loop / ours), fmt("%.1f", ours / ce)) + " |");
+                    bench.add(String.format(Locale.ROOT, "bench %s B=%d C=%d H=%d W=%d perImage=%s labels=%s: ours=%s"
+                            + " floor=%s loop=%s ce=%s ours/floor=%s loop/ours=%s", kind, shape.batch(), shape.classes(),
+                            shape.height(), shape.width(), p, label, benchMs(ours), benchMs(floor), benchMs(loop),
+                            benchMs(ce), fmt("%.2f", ours / floor), fmt("%.2f", loop / ours)));
                 }
             }
         }
@@ -215,27 +198,19 @@ public final class BenchmarkMain {
         bench.forEach(System.out::println);
     }
 
-    private double median(String kind, BenchShape shape, String labels, String perImage, String variant) {
-        return medians.getOrDefault(key(kind, shape.toString(), labels, perImage, variant), Double.NaN);
+    private double median(BenchShape shape, String labels, String perImage, String variant) {
+        return medians.getOrDefault(key(shape.toString(), labels, perImage, variant), Double.NaN);
     }
 
-    private static String key(String kind, String shape, String labels, String perImage, String variant) {
-        return String.join(" ", kind, shape, labels, variant.equals("ce") ? "-" : perImage, variant);
+    private static String key(String shape, String labels, String perImage, String variant) {
+        return String.join(" ", shape, labels, variant.equals("ce") ? "-" : perImage, variant);
     }
 
     private static String kind(BenchShape shape) {
         return shape.classes() == 1 ? "hinge" : "softmax";
     }
 
-    // ---------------------------------------------------------------- scaling
-
-    /**
-     * One point of the scaling series.
-     *
-     * @param log2Pixels k, with P = 2^k
-     * @param classes C
-     * @return {@code 1xCx2^⌊k/2⌋x2^⌈k/2⌉}
-     */
+    /** @return the scaling series' shape of P = 2^k pixels: {@code 1xCx2^⌊k/2⌋x2^⌈k/2⌉} */
     static BenchShape scalingShape(int log2Pixels, int classes) {
         return new BenchShape(1, classes, 1 << (log2Pixels / 2), 1 << (log2Pixels - log2Pixels / 2));
     }
@@ -254,9 +229,9 @@ public final class BenchmarkMain {
         System.out.printf(Locale.ROOT, format, "log2P", "P", "BxCxHxW", "ours ms", "floor ms", "ours/floor");
         for (int k = min; k <= max; k++) {
             BenchShape shape = scalingShape(k, SCALING_CLASSES);
-            double ours = median("softmax", shape, "realistic", "false", "ours");
-            double floor = median("softmax", shape, "realistic", "false", "floor");
-            System.out.printf(Locale.ROOT, format, k, 1L << k, shape, benchMs(ours), benchMs(floor), ratio(ours / floor));
+            double ours = median(shape, "realistic", "false", "ours");
+            double floor = median(shape, "realistic", "false", "floor");
+            System.out.printf(Locale.ROOT, format, k, 1L << k, shape, benchMs(ours), benchMs(floor), fmt("%.2f", ours / floor));
         }
         int upper = (min + max + 1) / 2;
         for (String v : measured) {
@@ -268,44 +243,25 @@ public final class BenchmarkMain {
     }
 
     private List<double[]> points(String variant, int from, int to) {
-        List<double[]> points = new ArrayList<>();
-        for (int k = from; k <= to; k++) {
-            points.add(new double[] {1L << k,
-                    median("softmax", scalingShape(k, SCALING_CLASSES), "realistic", "false", variant)});
-        }
-        return points;
+        return IntStream.rangeClosed(from, to).mapToObj(k -> new double[] {1L << k,
+                median(scalingShape(k, SCALING_CLASSES), "realistic", "false", variant)}).toList();
     }
 
-    /**
-     * The least-squares slope of log(time) over log(P).
-     *
-     * @param points pairs {@code {P, t}}
-     * @return the slope (1 for linear cost), NaN for fewer than two distinct P
-     */
+    /** @return the least-squares slope of log(t) over log(P) of pairs {@code {P, t}} (1: linear), NaN for fewer than two P */
     static double slope(List<double[]> points) {
         double n = points.size();
-        double sx = 0;
-        double sy = 0;
-        double sxy = 0;
-        double sxx = 0;
-        for (double[] p : points) {
-            double x = Math.log(p[0]);
-            double y = Math.log(p[1]);
-            sx += x;
-            sy += y;
-            sxy += x * y;
-            sxx += x * x;
-        }
+        double sx = points.stream().mapToDouble(p -> Math.log(p[0])).sum();
+        double sy = points.stream().mapToDouble(p -> Math.log(p[1])).sum();
+        double sxy = points.stream().mapToDouble(p -> Math.log(p[0]) * Math.log(p[1])).sum();
+        double sxx = points.stream().mapToDouble(p -> Math.log(p[0]) * Math.log(p[0])).sum();
         double d = n * sxx - sx * sx;
         return n < 2 || d == 0 ? Double.NaN : (n * sxy - sx * sy) / d;
     }
 
-    // ---------------------------------------------------------------- JMH
-
     /** Runs one group of trials at a shape; the JMH options after {@code --} override these defaults. */
     private void run(BenchShape shape, Map<String, List<String>> params) throws RunnerException {
         Class<?> type = shape.classes() == 1 ? HingeBenchmark.class : SoftmaxBenchmark.class;
-        boolean single = !quick && shape.elements() >= SINGLE_SHOT_ELEMENTS;
+        boolean single = !quick && shape.classes() * shape.pixels() >= SINGLE_SHOT_ELEMENTS;
         TimeValue time = TimeValue.milliseconds(quick ? 200 : 1000);
         String title = kind(shape) + " " + shape + " " + String.join(",", params.get("variant"));
         Path log = out.resolve("jmh").resolve(String.format(Locale.ROOT, "%02d-%s.log", ++groups,
@@ -332,14 +288,11 @@ public final class BenchmarkMain {
                 single ? "SingleShotTime" : "SampleTime");
         System.out.flush();
         long start = System.nanoTime();
-        Collection<RunResult> results = new Runner(b.build()).run();
-        if (results.isEmpty()) {
-            throw new IllegalStateException("JMH ran no trial for " + title + "; see " + log);
-        }
+        Collection<RunResult> results = new Runner(b.build()).run(); // throws when no trial runs or one fails
         for (RunResult r : results) {
             BenchmarkParams p = r.getParams();
-            medians.put(key(kind(BenchShape.parse(p.getParam("shape"))), p.getParam("shape"), p.getParam("labels"),
-                    p.getParam("perImage"), p.getParam("variant")), r.getPrimaryResult().getStatistics().getPercentile(50));
+            medians.put(key(p.getParam("shape"), p.getParam("labels"), p.getParam("perImage"), p.getParam("variant")),
+                    r.getPrimaryResult().getStatistics().getPercentile(50));
         }
         all.addAll(results);
         for (ResultFormatType format : List.of(ResultFormatType.JSON, ResultFormatType.CSV)) {
@@ -362,8 +315,6 @@ public final class BenchmarkMain {
         return props.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     }
 
-    // ---------------------------------------------------------------- formats
-
     /** @return the {@code bench} line's form: {@code 70.1ms}, {@code 0.123ms} below 1 ms, or n/a */
     static String benchMs(double ms) {
         return Double.isNaN(ms) ? "n/a" : fmt(ms >= 1 ? "%.1f" : "%.3f", ms) + "ms";
@@ -371,14 +322,11 @@ public final class BenchmarkMain {
 
     /** @return the README table's form: {@code 205} from 100 ms, {@code 70.1}, {@code 0.123}, or n/a */
     static String tableMs(double ms) {
-        return Double.isNaN(ms) ? "n/a" : fmt(ms >= 100 ? "%.0f" : ms >= 1 ? "%.1f" : "%.3f", ms);
+        return fmt(ms >= 100 ? "%.0f" : ms >= 1 ? "%.1f" : "%.3f", ms);
     }
 
-    static String ratio(double r) {
-        return Double.isNaN(r) ? "n/a" : fmt("%.2f", r);
-    }
-
-    private static String fmt(String format, double value) {
+    /** @return the value in the format, or n/a for NaN */
+    static String fmt(String format, double value) {
         return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, format, value);
     }
 }
