@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -172,5 +173,24 @@ public record FashionMnist(
         return new FashionMnist(
                 train, trainLabels, test, testLabels,
                 description + ": " + train.count() + " train / " + test.count() + " test images");
+    }
+
+    /**
+     * Picks the first {@code perClass} images of each class, in file order.
+     *
+     * @param labels the labels
+     * @param perClass how many per class
+     * @return the indices, sorted
+     */
+    public static int[] balancedPrefix(byte[] labels, int perClass) {
+        int[] taken = new int[CLASS_NAMES.size()];
+        List<Integer> keep = new ArrayList<>();
+        for (int i = 0; i < labels.length; i++) {
+            if (taken[labels[i]] < perClass) {
+                taken[labels[i]]++;
+                keep.add(i);
+            }
+        }
+        return keep.stream().mapToInt(Integer::intValue).toArray();
     }
 }

@@ -142,5 +142,20 @@ public final class IdxFiles {
         public int pixel(int image, int row, int col) {
             return pixels[(image * rows + row) * cols + col] & 0xff;
         }
+
+        /**
+         * Copies the selected images.
+         *
+         * @param indices the images to keep, in order
+         * @return the subset
+         */
+        public Images select(int[] indices) {
+            int size = rows * cols;
+            byte[] copy = new byte[indices.length * size];
+            for (int i = 0; i < indices.length; i++) {
+                System.arraycopy(pixels, indices[i] * size, copy, i * size, size);
+            }
+            return new Images(indices.length, rows, cols, copy);
+        }
     }
 }
