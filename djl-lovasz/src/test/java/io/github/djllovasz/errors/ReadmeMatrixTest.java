@@ -15,7 +15,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's "What happens when …" table names only test methods that exist. */
+/**
+ * The "What happens when …" table of the documentation (docs/what-happens-when.md, linked from the
+ * README) names only test methods that exist.
+ */
 class ReadmeMatrixTest {
 
     private static final List<String> PACKAGES =
@@ -24,10 +27,10 @@ class ReadmeMatrixTest {
 
     @Test
     void everyRowNamesAnExistingTest() throws IOException {
-        Path readme = Paths.get("..", "README.md");
-        String text = Files.readString(readme, StandardCharsets.UTF_8);
-        int start = text.indexOf("### What happens when");
-        assertTrue(start >= 0, "README has no 'What happens when' section");
+        Path page = Paths.get("..", "docs", "what-happens-when.md");
+        String text = Files.readString(page, StandardCharsets.UTF_8);
+        int start = text.indexOf("# What happens when");
+        assertTrue(start >= 0, page + " has no 'What happens when' heading");
         int end = text.indexOf("\n#", start + 1);
         String table = text.substring(start, end < 0 ? text.length() : end);
         Matcher m = Pattern.compile("`([A-Z][A-Za-z]+Test)\\.([a-zA-Z]+)`").matcher(table);
@@ -36,7 +39,7 @@ class ReadmeMatrixTest {
             rows++;
             Class<?> type = find(m.group(1));
             boolean exists = Arrays.stream(type.getDeclaredMethods()).map(Method::getName).anyMatch(m.group(2)::equals);
-            assertTrue(exists, "README names " + m.group(1) + "." + m.group(2) + ", which does not exist");
+            assertTrue(exists, page + " names " + m.group(1) + "." + m.group(2) + ", which does not exist");
         }
         assertTrue(rows >= 20, "expected the table to name at least 20 tests, found " + rows);
     }
