@@ -1,6 +1,6 @@
 package io.github.djllovasz.benchmarks;
 
-import io.github.djllovasz.LossBuilder;
+import io.github.djllovasz.SettingsBuilder;
 import java.util.Locale;
 
 /** The two kinds of label maps every shape is measured with ({@link LabelMaps}). */
@@ -16,7 +16,7 @@ public enum LabelKind {
     }
 
     /** @return the builder, given {@link #ignoreIndex()} if there is one */
-    public <B extends LossBuilder<B>> B ignoring(B builder) {
+    public <B extends SettingsBuilder<B>> B ignoring(B builder) {
         return this == REALISTIC ? builder.optIgnoreIndex(LabelMaps.IGNORE_INDEX) : builder;
     }
 

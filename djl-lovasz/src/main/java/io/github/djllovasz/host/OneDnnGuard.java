@@ -26,8 +26,7 @@ import java.util.Set;
  * sum(out · g)} objective got them in 8 to 43 of 60 steps, with PyTorch 2.3.1 (oneDNN 3.3.6) and
  * 2.7.1. The losses of this library are not involved. One intra-op thread avoided it on PyTorch
  * 2.3.1 but not on 2.7.1; capping oneDNN at AVX2 avoided it on both (0 of 160 steps each), at a
- * cost of 1.2 to 1.6 times the step time of the main job on that host (README,
- * Troubleshooting).
+ * cost of 1.2 to 1.6 times the step time of the main job on that host (docs/troubleshooting.md).
  *
  * <p><b>The remedy</b> is the environment variable {@code ONEDNN_MAX_CPU_ISA=AVX2}. oneDNN reads it
  * from the process environment when it first runs, so it must be set where the process starts: a
@@ -40,8 +39,8 @@ import java.util.Set;
  * <p><b>Where it applies</b> ({@link #decide()}): the system property {@value #MODE_PROPERTY}
  * chooses: {@code auto} (default) caps where the fault was seen, on AMD CPUs with AVX-512 ({@link
  * CpuInfo} from {@code /proc/cpuinfo}); {@code on} caps on every host (Intel's AVX-512 CPUs run
- * the same kernels, but the fault was not seen there, and the cap costs speed: README,
- * Troubleshooting); {@code off} never. A variable the user has set is never changed.
+ * the same kernels, but the fault was not seen there, and the cap costs speed:
+ * docs/troubleshooting.md); {@code off} never. A variable the user has set is never changed.
  */
 public final class OneDnnGuard {
 
@@ -188,8 +187,8 @@ public final class OneDnnGuard {
 
     static String advice(Decision decision) {
         String fault = "Likely cause: this host, " + decision.cpu() + ", is one where oneDNN's"
-                + " AVX-512 convolution kernels give non-finite gradients (README,"
-                + " Troubleshooting); the losses are not involved. ";
+                + " AVX-512 convolution kernels give non-finite gradients (docs/troubleshooting.md)"
+                + "; the losses are not involved. ";
         String remedy = "Remedy: rerun with " + ISA_VARIABLE + "=" + SAFE_ISA + " in the environment";
         switch (decision.action()) {
             case CAP:
@@ -210,8 +209,8 @@ public final class OneDnnGuard {
                 }
                 return "This host, " + decision.cpu() + ", is not one where the known oneDNN fault"
                         + " was seen (AMD CPUs with AVX-512). If the network has convolutions, rerun"
-                        + " with " + ISA_VARIABLE + "=" + SAFE_ISA + " to rule it out (README,"
-                        + " Troubleshooting); otherwise lower the learning rate, clip gradients,"
+                        + " with " + ISA_VARIABLE + "=" + SAFE_ISA + " to rule it out (docs/troubleshooting.md)"
+                        + "; otherwise lower the learning rate, clip gradients,"
                         + " check the inputs.";
         }
     }

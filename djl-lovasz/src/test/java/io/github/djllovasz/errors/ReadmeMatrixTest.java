@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ReadmeMatrixTest {
 
     private static final List<String> PACKAGES =
-            List.of("io.github.djllovasz.errors", "io.github.djllovasz.reliability", "io.github.djllovasz.parity", "io.github.djllovasz.training",
+            List.of("io.github.djllovasz.errors", "io.github.djllovasz.reliability", "io.github.djllovasz.parity", "io.github.djllovasz.training", "io.github.djllovasz.composite",
                     "io.github.djllovasz.metric");
 
     @Test
