@@ -77,7 +77,7 @@ public final class ClassSelection {
      * @return one multiplicity per class row
      * @throws IllegalArgumentException if a listed id does not exist for C classes
      */
-    public double[] multiplicities(int numClasses) {
+    double[] multiplicities(int numClasses) {
         double[] weights = new double[numClasses];
         if (ids == null) {
             Arrays.fill(weights, 1.0);

@@ -23,7 +23,12 @@ import java.util.function.UnaryOperator;
  *       Java arrays without copying them, and that memory goes with the Java buffer; an array the
  *       autograd graph keeps (row indices, coefficients) would then be read after it was freed by
  *       a backward pass that runs after the loss's scope closed. Such arrays are copied into
- *       engine-owned memory.
+ *       engine-owned memory; for the same reason scalar operands the autograd graph keeps are
+ *       engine-owned constants ({@link #constant}).
+ *   <li><b>The sort and the final dot product</b> ({@link #sortDecreasing}, {@link
+ *       #alignForDot}): {@code topK} and an {@code index_put} on PyTorch, {@code argSort} and a
+ *       {@code take} on MXNet, which has neither {@code topK} nor {@code put}.
+ *   <li><b>Shifted differences</b> ({@link #differences}): in place on PyTorch, a concat elsewhere.
  * </ul>
  */
 final class EngineQuirks {
@@ -105,27 +110,27 @@ final class EngineQuirks {
     }
 
     /**
-     * {@code Σ_k factors[r, k] · values[r, π_r(k)]} for every row {@code r}, where {@code π_r(k)}
-     * is the pixel at sorted position {@code k}: differentiable in the values only. On PyTorch
-     * the factors go back to pixel order (one index_put, no autograd), so that the backward pass
-     * is elementwise (a take's backward is a scatter-add, {@code put_} with accumulation,
-     * which profiled slower than this forward {@code index_put_}).
-     * Elsewhere (MXNet has no put) the values are taken in sorted order.
+     * The two operands of {@code Σ_k factors[r, k] · values[r, π_r(k)]}, where {@code π_r(k)} is
+     * the pixel at sorted position {@code k}, in a common order: differentiable in the values
+     * only. On PyTorch the factors go back to pixel order (one index_put, no autograd), so that
+     * the backward pass is elementwise (a take's backward is a scatter-add, {@code put_} with
+     * accumulation, which profiled slower than this forward {@code index_put_}). Elsewhere (MXNet
+     * has no put) the values are taken in sorted order.
      *
      * @param values {@code [R, N]} in pixel order
      * @param order the sort of the rows
      * @param factors {@code [R, N]} in sorted order, of the values' type
-     * @return {@code [R]}
+     * @return {@code {values', factors'}}, both {@code [R, N]} in one order
      */
-    static NDArray sortedRowDot(NDArray values, Order order, NDArray factors) {
+    static NDArray[] alignForDot(NDArray values, Order order, NDArray factors) {
         if (isPyTorch(values.getManager())) {
             NDArray inPixelOrder = order.sortedErrors; // every entry is overwritten
             inPixelOrder
                     .reshape(-1)
                     .set(new NDIndex("{}", order.flatIndex.reshape(-1)), factors.reshape(-1));
-            return LovaszKernel.rowDot(values, inPixelOrder);
+            return new NDArray[] {values, inPixelOrder};
         }
-        return LovaszKernel.rowDot(values.take(order.flatIndex), factors);
+        return new NDArray[] {values.take(order.flatIndex), factors};
     }
 
     /** Rows sorted by decreasing error: the sorted errors and the flat index of each. */
@@ -209,5 +214,32 @@ final class EngineQuirks {
         NDArray get() {
             return value;
         }
+    }
+
+    // Scalars. Why engine-owned constants: DJL's PyTorch mul/div/pow(Number) wrap the number in a
+    // temporary array over Java-owned memory that the autograd graph keeps (BackwardAfterScopeTest).
+
+    /**
+     * The value as a {@code Double} for float64 arrays, as a {@code Float} otherwise: for operands
+     * that the autograd graph does not keep (comparisons, additions, arrays without gradient).
+     *
+     * @param type the array's type
+     * @param value the value
+     * @return the operand
+     */
+    static Number scalar(DataType type, double value) {
+        return type == DataType.FLOAT64 ? (Number) value : (Number) (float) value;
+    }
+
+    /**
+     * An engine-owned scalar constant in the type of {@code like}, on its manager and device.
+     *
+     * @param like the array it will be combined with
+     * @param value the value
+     * @return a 0-dimensional array
+     */
+    static NDArray constant(NDArray like, double value) {
+        NDArray wide = EngineQuirks.copyDoubles(like.getManager(), new double[] {value}).sum();
+        return like.getDataType() == DataType.FLOAT64 ? wide : wide.toType(like.getDataType(), false);
     }
 }

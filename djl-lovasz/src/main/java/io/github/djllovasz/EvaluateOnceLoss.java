@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       whose value is closed are dropped at the next {@code evaluate};
  *   <li>entries are written and read under one lock, so the shards of DJL's executor path cannot
  *       pair one shard's value with another shard's predictions;
- *   <li>at most {@value #CAPACITY} values are remembered (oldest dropped first);
+ *   <li>at most 64 values are remembered (oldest dropped first);
  *   <li>{@code evaluate} adds no device synchronisation; the value is read on the host only in
  *       {@code updateAccumulators}, as DJL does.
  * </ul>
@@ -42,7 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public abstract class EvaluateOnceLoss extends Loss {
 
     /** How many stepped values are remembered at most (one per device shard in flight). */
-    public static final int CAPACITY = 64;
+    static final int CAPACITY = 64;
 
     private final SteppedValues stepped = new SteppedValues(CAPACITY);
     private final Map<String, double[]> sums = new ConcurrentHashMap<>();

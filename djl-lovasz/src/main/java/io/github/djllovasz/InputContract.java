@@ -174,8 +174,8 @@ public final class InputContract {
      *
      * @param labels class ids, integer or float holding integers
      * @param predictions {@code [B, C, d1, ...]} with C along {@link #getClassAxis()}
-     * @return int64 class ids of the prediction shape without the class axis (for B = 0 the
-     *     labels as int64, unchecked beyond their shape)
+     * @return int64 class ids {@code [B, P]}, P the pixels of one image (for B = 0 the labels as
+     *     int64, unchecked beyond their shape)
      * @throws IllegalArgumentException naming the offending type, device, shape or label
      */
     public NDArray classIds(NDArray labels, NDArray predictions) {
@@ -185,7 +185,7 @@ public final class InputContract {
             return SegmentationInputs.integerLabels(labels); // B = 0: shapes checked, nothing to count
         }
         SegmentationInputs.requireNonEmpty(predictions, "predictions");
-        NDArray ids = SegmentationInputs.labelsForClassAxis(shape, axis, labels);
+        NDArray ids = SegmentationInputs.classIdRows(shape, labels);
         long c = shape.get(axis);
         SegmentationInputs.checkLabelRange(ids, ignoreIndex, 0, c - 1, "[0, " + c + ")");
         return ids;

@@ -37,7 +37,7 @@ import io.github.djllovasz.EngineQuirks.Scratch;
  * <p>The sort permutation and the weights are constants to autograd; gradients flow through the
  * values only. Since the errors are linear in the values, {@code L_r} is computed as {@code Σ_k
  * (w_k·a_k)·v_(k) + Σ_k w_k·b_k} with {@code a = 1 − 2g} (times {@code [e > 0]} for the hinge):
- * autograd sees one dot product per row ({@link EngineQuirks#sortedRowDot}).
+ * autograd sees one dot product per row ({@link EngineQuirks#alignForDot}, then {@link #rowDot}).
  */
 final class LovaszKernel {
 
@@ -123,7 +123,7 @@ final class LovaszKernel {
 
         // Step 3. The errors, detached, ignored pixels at −∞ so that they sort after every
         // counted pixel; one sort of every row at once, decreasing.
-        NDArray errors = errors(rows.errors, rows.foreground, values.stopGradient(), valueType);
+        NDArray errors = errors(rows.errorKind, rows.foreground, values.stopGradient(), valueType);
         if (rows.valid != null) {
             NDArray minusInfinity =
                     manager.create(Double.NEGATIVE_INFINITY).toType(valueType, false);
@@ -141,7 +141,7 @@ final class LovaszKernel {
         // a = 1 − 2g and b = g (absolute), or b = 1 (hinge), both 0 where e ≤ 0 (relu).
         NDArray constant;
         Scratch slope;
-        if (rows.errors == Rows.Errors.ABSOLUTE) {
+        if (rows.errorKind == Rows.Errors.ABSOLUTE) {
             constant = rowDot(weights, g);
             slope = EngineQuirks.scratch(g).mul(-2).add(1);
         } else {
@@ -154,7 +154,8 @@ final class LovaszKernel {
             factors = factors.toType(valueType, false);
             constant = constant.toType(valueType, false);
         }
-        NDArray rowLosses = EngineQuirks.sortedRowDot(values, order, factors).add(constant);
+        NDArray[] aligned = EngineQuirks.alignForDot(values, order, factors);
+        NDArray rowLosses = rowDot(aligned[0], aligned[1]).add(constant);
         NDArray coefficients =
                 EngineQuirks.copyDoubles(manager, rows.coefficients).toType(valueType, false);
         return rowLosses.mul(coefficients).sum();

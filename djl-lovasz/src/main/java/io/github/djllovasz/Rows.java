@@ -24,7 +24,7 @@ final class Rows {
     /** Boolean {@code [R, N]}: the pixel is not ignored; {@code null} when none is. */
     final NDArray valid;
     /** How the errors are made of the values. */
-    final Errors errors;
+    final Errors errorKind;
     /** The coefficient of each row in the loss, {@code [R]}. */
     final double[] coefficients;
 
@@ -32,7 +32,7 @@ final class Rows {
         this.values = values;
         this.foreground = foreground;
         this.valid = valid;
-        this.errors = errors;
+        this.errorKind = errors;
         this.coefficients = coefficients;
     }
 }

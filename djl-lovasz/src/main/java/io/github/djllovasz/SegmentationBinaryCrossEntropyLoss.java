@@ -82,7 +82,7 @@ public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
             y = ids.mul(kept.toType(DataType.INT64, false)).toType(type, false);
         }
         // relu, not maximum(0): DJL's PyTorch maximum(Number) leaves the autograd
-        // graph a temporary scalar over Java memory (see Numbers).
+        // graph a temporary scalar over Java memory (see EngineQuirks.constant).
         NDArray perPixel =
                 Activation.relu(logits)
                         .sub(logits.mul(y))

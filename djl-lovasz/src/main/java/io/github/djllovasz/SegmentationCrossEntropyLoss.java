@@ -97,7 +97,7 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
         NDArray sum = Targets.classFirst(logProbas, axis).mul(targets.values).sum().neg();
         if (targets.keep == null) {
             Shape shape = logProbas.getShape();
-            return sum.div(Numbers.constant(sum, shape.size() / shape.get(axis)));
+            return sum.div(EngineQuirks.constant(sum, shape.size() / shape.get(axis)));
         }
         return sum.div(targets.keep.sum().maximum(1));
     }
@@ -107,7 +107,7 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
         Integer ignoreIndex = input.getIgnoreIndex();
         Shape shape = logProbas.getShape();
         long numClasses = shape.get(axis);
-        NDArray ids = SegmentationInputs.labelsForClassAxis(shape, axis, labels);
+        NDArray ids = SegmentationInputs.classIdRows(shape, labels);
         SegmentationInputs.checkLabelRange(
                 ids, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
         NDArray valid =

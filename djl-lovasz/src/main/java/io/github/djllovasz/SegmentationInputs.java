@@ -58,7 +58,7 @@ final class SegmentationInputs {
      */
     static NDArray zeroLoss(NDArray predictions) {
         NDArray sum = predictions.sum();
-        return sum.mul(Numbers.constant(sum, 0)); // an engine-owned 0 (see Numbers)
+        return sum.mul(EngineQuirks.constant(sum, 0)); // an engine-owned 0 (see EngineQuirks.constant)
     }
 
     /**
@@ -133,19 +133,14 @@ final class SegmentationInputs {
     }
 
     /**
-     * Checks that labels fit predictions whose class axis is {@code classAxis}, and returns them as
-     * int64 of shape {@code [B, P]}.
-     *
-     * <p>Accepted label shapes: the prediction shape without the class axis, or with the class
-     * axis of size 1. Floating labels must hold integers.
+     * Returns labels whose shape {@link #requireClassAxisShapes} accepted (each input is checked
+     * once per call, there) as int64 rows {@code [B, P]}; floating labels must hold integers.
      *
      * @param predShape the prediction shape
-     * @param classAxis the resolved class axis
      * @param labels the labels
      * @return int64 labels {@code [B, P]}
      */
-    static NDArray labelsForClassAxis(Shape predShape, int classAxis, NDArray labels) {
-        requireLabelShape(predShape, classAxis, labels);
+    static NDArray classIdRows(Shape predShape, NDArray labels) {
         return integerLabels(labels).reshape(predShape.get(0), -1);
     }
 

@@ -75,7 +75,7 @@ public final class SoftTargets {
                     dims[0] = shape.get(0);
                     dims[1] = numClasses;
                     System.arraycopy(shape.getShape(), 1, dims, 2, shape.dimension() - 1);
-                    return classFirst(ids, numClasses, type, epsilon).reshape(new Shape(dims));
+                    return smoothedOneHot(ids, numClasses, type, epsilon).reshape(new Shape(dims));
                 },
                 classIds);
     }
@@ -89,12 +89,12 @@ public final class SoftTargets {
      * @param epsilon ε (0: one-hot)
      * @return {@code [B, C, P]}
      */
-    static NDArray classFirst(NDArray ids, int numClasses, DataType type, double epsilon) {
+    static NDArray smoothedOneHot(NDArray ids, int numClasses, DataType type, double epsilon) {
         NDArray oneHot = ids.oneHot(numClasses, type).transpose(0, 2, 1);
         if (epsilon == 0) {
             return oneHot;
         }
-        return oneHot.mul(Numbers.of(type, 1 - epsilon)).add(Numbers.of(type, epsilon / numClasses));
+        return oneHot.mul(EngineQuirks.scalar(type, 1 - epsilon)).add(EngineQuirks.scalar(type, epsilon / numClasses));
     }
 
     /**

@@ -33,7 +33,7 @@ final class SoftmaxRows {
                         labels, predictions, options.classAxis(), "predictions");
         Shape shape = predictions.getShape();
         SegmentationInputs.requireNonEmpty(predictions, "predictions");
-        NDArray flatLabels = SegmentationInputs.labelsForClassAxis(shape, axis, labels);
+        NDArray flatLabels = SegmentationInputs.classIdRows(shape, labels);
         int numClasses = Math.toIntExact(shape.get(axis));
         double[] multiplicities =
                 classWeightsTimesSelection(options.classes, options.classWeights, shape, numClasses);

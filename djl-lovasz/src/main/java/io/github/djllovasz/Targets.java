@@ -100,7 +100,7 @@ final class Targets {
             SegmentationInputs.checkSoftLabels(targets, axis, kept);
             values = classFirst(targets, axis).toType(type, false);
         } else {
-            NDArray ids = SegmentationInputs.labelsForClassAxis(shape, axis, labels.get(0));
+            NDArray ids = SegmentationInputs.classIdRows(shape, labels.get(0));
             String range = "[0, " + numClasses + ")";
             if (ignoreIndex != null) {
                 SegmentationInputs.checkLabelRange(ids, ignoreIndex, 0, numClasses - 1, range);
@@ -111,7 +111,7 @@ final class Targets {
             if (ignoreIndex == null) {
                 SegmentationInputs.checkLabelRange(safe, null, 0, numClasses - 1, range);
             }
-            values = SoftTargets.classFirst(safe, numClasses, type, smoothing);
+            values = SoftTargets.smoothedOneHot(safe, numClasses, type, smoothing);
         }
         NDArray keep = null;
         if (kept != null) {

@@ -77,14 +77,14 @@ final class TverskyKernel {
         NDArray a = power(p, o.norm).sum(pixels);
         NDArray yy = power(y, o.norm).sum(pixels);
         NDArray d = power(p.sub(y).abs(), o.norm).sum(pixels);
-        NDArray tp = a.add(yy).sub(d).mul(Numbers.constant(a, 0.5));
+        NDArray tp = a.add(yy).sub(d).mul(EngineQuirks.constant(a, 0.5));
         NDArray fp = a.sub(tp);
         NDArray fn = yy.sub(tp);
 
         // Step 4's data: the largest kept target per image and class [B, C].
         ClassSelection mode = targets.soft ? o.softClasses : o.hardClasses;
         NDArray largest = y.max(pixels);
-        Number threshold = Numbers.of(type, o.threshold);
+        Number threshold = EngineQuirks.scalar(type, o.threshold);
 
         // Steps 3 to 5 per reduction.
         NDArray total = null;
@@ -111,13 +111,13 @@ final class TverskyKernel {
     private static NDArray classLoss(
             NDArray tp, NDArray fp, NDArray fn, NDArray classWeights, TverskyOptions o) {
         DataType type = tp.getDataType();
-        Number s = Numbers.of(type, o.smooth);
+        Number s = EngineQuirks.scalar(type, o.smooth);
         NDArray denominator =
-                tp.add(fp.mul(Numbers.constant(fp, o.alpha))).add(fn.mul(Numbers.constant(fn, o.beta))).add(s);
+                tp.add(fp.mul(EngineQuirks.constant(fp, o.alpha))).add(fn.mul(EngineQuirks.constant(fn, o.beta))).add(s);
         NDArray index = tp.add(s).div(denominator);
-        NDArray l = o.logLoss ? index.log().neg() : index.neg().add(Numbers.of(type, 1));
+        NDArray l = o.logLoss ? index.log().neg() : index.neg().add(EngineQuirks.scalar(type, 1));
         if (o.gamma != 1) {
-            l = l.pow(Numbers.constant(l, o.gamma));
+            l = l.pow(EngineQuirks.constant(l, o.gamma));
         }
         return classWeights == null ? l : l.mul(classWeights);
     }
@@ -140,13 +140,13 @@ final class TverskyKernel {
     }
 
     private static NDArray weighted(NDArray total, NDArray term, double weight) {
-        NDArray scaled = weight == 1 ? term : term.mul(Numbers.constant(term, weight));
+        NDArray scaled = weight == 1 ? term : term.mul(EngineQuirks.constant(term, weight));
         return total == null ? scaled : total.add(scaled);
     }
 
     /** {@code Σ|x|^q} without the sum, for {@code x ≥ 0}. */
     private static NDArray power(NDArray x, double q) {
-        return q == 1 ? x : x.pow(Numbers.constant(x, q));
+        return q == 1 ? x : x.pow(EngineQuirks.constant(x, q));
     }
 
     /** The class weights as {@code [C]} in the predictions' type, or {@code null}. */

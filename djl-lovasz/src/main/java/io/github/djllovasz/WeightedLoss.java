@@ -41,8 +41,8 @@ public class WeightedLoss extends EvaluateOnceLoss {
     protected NDArray computeLoss(NDList labels, NDList predictions) {
         NDArray value = loss.evaluate(labels, predictions);
         // An engine-owned factor in the loss's type: DJL's mul(Number) hands the autograd graph
-        // a temporary over Java memory, read again by backward (Numbers).
-        return Scoped.compute(() -> value.mul(Numbers.constant(value, weight)), value);
+        // a temporary over Java memory, read again by backward (EngineQuirks.constant).
+        return Scoped.compute(() -> value.mul(EngineQuirks.constant(value, weight)), value);
     }
 
     /** @return the wrapped loss */
