@@ -58,19 +58,8 @@ final class LovaszKernel {
      * @return the scalar loss, attached to the predictions' manager
      */
     static NDArray softmax(NDList labels, NDArray predictions, LovaszOptions options) {
-        return Scoped.compute(
-                () -> {
-                    NDArray ids = dropMasked(labels, options);
-                    LovaszOptions o = labels.size() == 2 ? droppedAsIgnored(options) : options;
-                    NDArray widened = EngineQuirks.widen(predictions);
-                    if (SegmentationInputs.isEmptyBatch(widened)) {
-                        SegmentationInputs.requireClassAxisShapes(ids, widened, o.classAxis(), "predictions");
-                        return SegmentationInputs.zeroLoss(widened);
-                    }
-                    return loss(SoftmaxRows.build(ids, widened, o));
-                },
-                predictions,
-                labels);
+        return run(labels, predictions, options, SoftmaxRows::build,
+                (ids, p, o) -> SegmentationInputs.requireClassAxisShapes(ids, p, o.classAxis(), "predictions"));
     }
 
     /**
@@ -82,30 +71,44 @@ final class LovaszKernel {
      * @return the scalar loss, attached to the logits' manager
      */
     static NDArray hinge(NDList labels, NDArray logits, LovaszOptions options) {
+        return run(labels, logits, options, HingeRows::build,
+                (ids, p, o) -> SegmentationInputs.requireBinaryShapes(ids, p, "logits"));
+    }
+
+    /** Step 2 of one variant: labels and widened predictions to rows. */
+    private interface RowBuilder {
+        Rows build(NDArray labels, NDArray predictions, LovaszOptions options);
+    }
+
+    /** Step 1 for an empty batch, where no rows are built: the shape checks alone. */
+    private interface ShapeCheck {
+        void check(NDArray labels, NDArray predictions, LovaszOptions options);
+    }
+
+    /**
+     * Steps 1 to 5 in a scope that closes every intermediate: a keep mask's dropped pixels become
+     * ignored ones, half precision is widened, an empty batch gives 0, the rest is sorted.
+     */
+    private static NDArray run(
+            NDList labels, NDArray predictions, LovaszOptions options, RowBuilder rows, ShapeCheck shapes) {
         return Scoped.compute(
                 () -> {
-                    NDArray ids = dropMasked(labels, options);
-                    LovaszOptions o = labels.size() == 2 ? droppedAsIgnored(options) : options;
-                    NDArray widened = EngineQuirks.widen(logits);
+                    InputContract.requireLabelCount(labels);
+                    NDArray ids = labels.get(0);
+                    LovaszOptions o = options;
+                    if (labels.size() == 2) {
+                        ids = options.input.classIdsWithDropped(labels, DROPPED);
+                        o = options.with(options.input.withIgnoreIndex(DROPPED)); // the mask came without one
+                    }
+                    NDArray widened = EngineQuirks.widen(predictions);
                     if (SegmentationInputs.isEmptyBatch(widened)) {
-                        SegmentationInputs.requireBinaryShapes(ids, widened, "logits");
+                        shapes.check(ids, widened, o);
                         return SegmentationInputs.zeroLoss(widened);
                     }
-                    return loss(HingeRows.build(ids, widened, o));
+                    return loss(rows.build(ids, widened, o));
                 },
-                logits,
+                predictions,
                 labels);
-    }
-
-    /** The labels, with a keep mask's dropped pixels set to {@link #DROPPED}. */
-    private static NDArray dropMasked(NDList labels, LovaszOptions options) {
-        InputContract.requireLabelCount(labels);
-        return labels.size() == 1 ? labels.get(0) : options.input.classIdsWithDropped(labels, DROPPED);
-    }
-
-    /** The settings with {@link #DROPPED} as the ignore index (the mask came without one). */
-    private static LovaszOptions droppedAsIgnored(LovaszOptions options) {
-        return options.with(options.input.withIgnoreIndex(DROPPED));
     }
 
     /**

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * The settings of a Lovász loss, one value from the builders to the kernel. The builders fill a
  * fresh instance and hand the loss a copy, so a built loss never changes.
  */
-final class LovaszOptions {
+final class LovaszOptions implements Cloneable {
 
     /** Which classes are averaged over (softmax). */
     ClassSelection classes = ClassSelection.PRESENT;
@@ -17,14 +17,15 @@ final class LovaszOptions {
     /** One weight per class, or {@code null} for equal weights. */
     double[] classWeights;
 
-    /** @return an independent copy */
+    /** @return an independent copy (the class weights copied, everything else immutable) */
     LovaszOptions copy() {
-        LovaszOptions copy = new LovaszOptions();
-        copy.classes = classes;
-        copy.perImage = perImage;
-        copy.input = input;
-        copy.classWeights = classWeights == null ? null : classWeights.clone();
-        return copy;
+        try {
+            LovaszOptions copy = (LovaszOptions) super.clone();
+            copy.classWeights = classWeights == null ? null : classWeights.clone();
+            return copy;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /**

@@ -23,9 +23,7 @@ import ai.djl.nn.Activation;
  * zero gradient; an empty batch (B = 0) gives 0 with a zero gradient. Evaluated once per training
  * step ({@link EvaluateOnceLoss}).
  */
-public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
-
-    private final InputContract input;
+public class SegmentationBinaryCrossEntropyLoss extends ContractLoss {
 
     /**
      * Creates the loss from a builder.
@@ -33,8 +31,7 @@ public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
      * @param builder the settings
      */
     protected SegmentationBinaryCrossEntropyLoss(Builder builder) {
-        super(builder.name);
-        this.input = builder.inputContract();
+        super(builder);
     }
 
     /** @return a builder (no ignore index) */
@@ -44,24 +41,18 @@ public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
 
     /** {@inheritDoc} */
     @Override
-    protected NDArray computeLoss(NDList labels, NDList predictions) {
-        NDArray logits = predictions.singletonOrThrow();
-        return Scoped.compute(
-                () -> {
-                    InputContract.requireLabelCount(labels);
-                    Integer ignoreIndex = input.getIgnoreIndex();
-                    NDArray targets = labels.get(0);
-                    if (labels.size() == 2) { // a keep mask: its dropped pixels are ignored
-                        targets = input.classIdsWithDropped(labels, LovaszKernel.DROPPED);
-                        ignoreIndex = LovaszKernel.DROPPED;
-                    }
-                    return compute(targets, logits, ignoreIndex);
-                },
-                logits,
-                labels);
+    NDArray compute(NDList labels, NDArray logits) {
+        InputContract.requireLabelCount(labels);
+        Integer ignoreIndex = input.getIgnoreIndex();
+        NDArray targets = labels.get(0);
+        if (labels.size() == 2) { // a keep mask: its dropped pixels are ignored
+            targets = input.classIdsWithDropped(labels, LovaszKernel.DROPPED);
+            ignoreIndex = LovaszKernel.DROPPED;
+        }
+        return binaryCrossEntropy(targets, logits, ignoreIndex);
     }
 
-    private static NDArray compute(NDArray labels, NDArray logits, Integer ignoreIndex) {
+    private static NDArray binaryCrossEntropy(NDArray labels, NDArray logits, Integer ignoreIndex) {
         SegmentationInputs.requireBinaryShapes(labels, logits, "logits");
         if (SegmentationInputs.isEmptyBatch(logits)) {
             return SegmentationInputs.zeroLoss(logits);
@@ -91,11 +82,6 @@ public class SegmentationBinaryCrossEntropyLoss extends EvaluateOnceLoss {
             return perPixel.mean();
         }
         return perPixel.mul(valid).sum().div(valid.sum().maximum(1));
-    }
-
-    /** @return what the loss expects of its inputs (it uses the ignore index) */
-    public InputContract getInputContract() {
-        return input;
     }
 
     /** {@inheritDoc} */

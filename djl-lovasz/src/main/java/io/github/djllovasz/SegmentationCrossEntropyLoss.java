@@ -42,9 +42,7 @@ import ai.djl.ndarray.types.Shape;
  * The composites of {@link SegmentationLosses} hand this loss their Lovász or Jaccard loss's whole
  * {@link InputContract}, so probabilities in means probabilities used.
  */
-public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
-
-    private final InputContract input;
+public class SegmentationCrossEntropyLoss extends ContractLoss {
 
     /**
      * Creates the loss from a builder.
@@ -52,8 +50,7 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
      * @param builder the settings
      */
     protected SegmentationCrossEntropyLoss(Builder builder) {
-        super(builder.name);
-        this.input = builder.inputContract();
+        super(builder);
     }
 
     /** @return a builder (no ignore index, class axis 1, logits) */
@@ -63,23 +60,17 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
 
     /** {@inheritDoc} */
     @Override
-    protected NDArray computeLoss(NDList labels, NDList predictions) {
-        NDArray scores = predictions.singletonOrThrow();
-        return Scoped.compute(
-                () -> {
-                    int axis = Targets.requireShapes(labels, scores, input, "predictions");
-                    if (SegmentationInputs.isEmptyBatch(scores)) {
-                        return SegmentationInputs.zeroLoss(scores);
-                    }
-                    SegmentationInputs.requireNonEmpty(scores, "predictions");
-                    NDArray logProbas = logProbabilities(scores, axis);
-                    if (input.isSoftLabels() || input.getLabelSmoothing() > 0 || labels.size() == 2) {
-                        return softTargets(labels, logProbas, axis);
-                    }
-                    return classIds(labels.get(0), logProbas, axis);
-                },
-                scores,
-                labels);
+    NDArray compute(NDList labels, NDArray scores) {
+        int axis = Targets.requireShapes(labels, scores, input, "predictions");
+        if (SegmentationInputs.isEmptyBatch(scores)) {
+            return SegmentationInputs.zeroLoss(scores);
+        }
+        SegmentationInputs.requireNonEmpty(scores, "predictions");
+        NDArray logProbas = logProbabilities(scores, axis);
+        if (input.isSoftLabels() || input.getLabelSmoothing() > 0 || labels.size() == 2) {
+            return softTargets(labels, logProbas, axis);
+        }
+        return classIds(labels.get(0), logProbas, axis);
     }
 
     /** {@code log softmax(s)} of logits, or {@code log p} of checked probabilities. */
@@ -132,11 +123,6 @@ public class SegmentationCrossEntropyLoss extends EvaluateOnceLoss {
         long[] dims = shape.getShape().clone(); // getShape() is the shape's own array
         dims[axis] = 1;
         return new Shape(dims);
-    }
-
-    /** @return what the loss expects of its inputs */
-    public InputContract getInputContract() {
-        return input;
     }
 
     /** {@inheritDoc} */

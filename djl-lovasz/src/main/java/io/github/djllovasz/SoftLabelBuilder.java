@@ -8,12 +8,7 @@ package io.github.djllovasz;
  */
 public abstract class SoftLabelBuilder<B extends SoftLabelBuilder<B>> extends ClassAxisBuilder<B> {
 
-    /**
-     * Creates the builder.
-     *
-     * @param defaultName the default name
-     */
-    protected SoftLabelBuilder(String defaultName) {
+    SoftLabelBuilder(String defaultName) {
         super(defaultName);
     }
 

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * The settings of a {@link TverskyLoss}, one value from its builder to {@link TverskyKernel}. The
  * builder fills a fresh instance and hands the loss a copy, so a built loss never changes.
  */
-final class TverskyOptions {
+final class TverskyOptions implements Cloneable {
 
     /** Weight α of the false positives (Jaccard 1, Dice ½). */
     double alpha = 1;
@@ -35,24 +35,15 @@ final class TverskyOptions {
     /** The input contract: class axis, ignore index, logits, soft labels, label smoothing. */
     InputContract input = InputContract.defaults();
 
-    /** @return an independent copy */
+    /** @return an independent copy (the class weights copied, everything else immutable) */
     TverskyOptions copy() {
-        TverskyOptions c = new TverskyOptions();
-        c.alpha = alpha;
-        c.beta = beta;
-        c.gamma = gamma;
-        c.smooth = smooth;
-        c.norm = norm;
-        c.logLoss = logLoss;
-        c.classWeights = classWeights == null ? null : classWeights.clone();
-        c.hardClasses = hardClasses;
-        c.softClasses = softClasses;
-        c.threshold = threshold;
-        c.datasetReduction = datasetReduction;
-        c.imageReduction = imageReduction;
-        c.classReduction = classReduction;
-        c.input = input;
-        return c;
+        try {
+            TverskyOptions copy = (TverskyOptions) super.clone();
+            copy.classWeights = classWeights == null ? null : classWeights.clone();
+            return copy;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** {@inheritDoc} */

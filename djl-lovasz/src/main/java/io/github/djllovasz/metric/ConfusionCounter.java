@@ -88,9 +88,6 @@ final class ConfusionCounter {
 
     /** {@link #countBinary(NDArray, NDArray, InputContract)} accumulating in {@code type}. */
     static BatchCounts countBinary(NDArray predictions, NDArray labels, InputContract input, DataType type) {
-        int classAxis = input.getClassAxis();
-        Integer ignoreIndex = input.getIgnoreIndex();
-        boolean fromLogits = input.isFromLogits();
         Shape shape = predictions.getShape();
         Shape labelShape = labels.getShape();
         if (shape.dimension() < 1) {
@@ -98,7 +95,7 @@ final class ConfusionCounter {
                     "binary predictions of shape " + shape + " need a batch axis");
         }
         if (!labelShape.equals(shape)) {
-            requireChannelFit(shape, labelShape, classAxis);
+            requireChannelFit(shape, labelShape, input.getClassAxis());
         }
         NDManager owner = predictions.getManager();
         try (NDManager scope = owner.newSubManager(predictions.getDevice())) {
@@ -110,12 +107,12 @@ final class ConfusionCounter {
             }
             truth = truth.flatten();
             NDArray scores = predictions.stopGradient();
-            if (!fromLogits) {
+            if (!input.isFromLogits()) {
                 input.requireProbabilities(scores);
             }
-            NDArray foreground = fromLogits ? scores.gt(0f) : scores.gt(0.5f);
+            NDArray foreground = input.isFromLogits() ? scores.gt(0f) : scores.gt(0.5f);
             NDArray predicted = foreground.toType(DataType.INT64, false).flatten();
-            return countPairs(truth, predicted, 2, ignoreIndex, type, shape.get(0));
+            return countPairs(truth, predicted, 2, input.getIgnoreIndex(), type, shape.get(0));
         }
     }
 

@@ -164,7 +164,8 @@ public class MeanIoU extends Evaluator {
      */
     @Override
     public void updateAccumulator(String key, NDList labels, NDList predictions) {
-        updateAccumulators(new String[] {key}, labels, predictions);
+        accumulator(key);
+        add(key, count(labels, predictions));
     }
 
     /**
@@ -180,15 +181,20 @@ public class MeanIoU extends Evaluator {
             accumulator(key);
         }
         BatchCounts counts = count(labels, predictions);
+        for (String key : keys) {
+            add(key, counts);
+        }
+    }
+
+    /** Adds one batch's counts to an accumulator. */
+    private void add(String key, BatchCounts counts) {
         long pixels = 0;
         for (long n : counts.matrix) {
             pixels += n;
         }
-        for (String key : keys) {
-            accumulator(key).add(counts.matrix);
-            images.get(key).add(counts);
-            totalInstances.merge(key, pixels, Long::sum);
-        }
+        accumulator(key).add(counts.matrix);
+        images.get(key).add(counts);
+        totalInstances.merge(key, pixels, Long::sum);
     }
 
     /**
