@@ -19,7 +19,7 @@ import java.util.Arrays;
  *
  * <p>Instances are safe to share between threads.
  */
-public final class ConfusionMatrix {
+final class ConfusionMatrix {
 
     private final int numClasses;
     private final long[] counts;
