@@ -41,6 +41,9 @@ public final class InputContract {
      */
     public static final double SOFT_LABEL_TOLERANCE = 1e-4;
 
+    /** The label {@link #maskedClassIds} gives a keep mask's dropped pixels: never a class id. */
+    public static final int DROPPED = -1;
+
     private static final InputContract DEFAULTS = new InputContract(1, null, true, false, 0);
 
     private final int classAxis;
@@ -71,10 +74,8 @@ public final class InputContract {
      * @throws IllegalArgumentException for axis 0, the batch axis
      */
     public InputContract withClassAxis(int axis) {
-        if (axis == 0) {
-            throw new IllegalArgumentException("class axis 0 is the batch axis");
-        }
-        return new InputContract(axis, ignoreIndex, fromLogits, softLabels, labelSmoothing);
+        return new InputContract(
+                SegmentationInputs.requireNotBatchAxis(axis), ignoreIndex, fromLogits, softLabels, labelSmoothing);
     }
 
     /**
@@ -115,10 +116,7 @@ public final class InputContract {
      * @throws IllegalArgumentException for ε outside [0, 1)
      */
     public InputContract withLabelSmoothing(double epsilon) {
-        if (!(epsilon >= 0 && epsilon < 1)) {
-            throw new IllegalArgumentException("label smoothing ε must lie in [0, 1), got " + epsilon);
-        }
-        return new InputContract(classAxis, ignoreIndex, fromLogits, softLabels, epsilon);
+        return new InputContract(classAxis, ignoreIndex, fromLogits, softLabels, SoftTargets.requireEpsilon(epsilon));
     }
 
     /**
@@ -221,26 +219,34 @@ public final class InputContract {
     }
 
     /**
-     * Checks the label arrays' count and the keep mask (shape, device, values 0/1, no ignore
-     * index beside it) and returns the class ids with every dropped pixel set to {@code
-     * dropped}: what a metric counts. Class ids themselves are checked by the caller, against C.
+     * Class ids with a keep mask applied: checks the mask (size, device, values 0/1, no ignore
+     * index beside it) and returns the class ids with every dropped pixel set to {@link
+     * #DROPPED}, to be counted under {@link #maskedAsIgnored()}. Class ids themselves are checked
+     * by the caller, against C.
      *
-     * @param labels class ids, and optionally a keep mask
-     * @param dropped the value for dropped pixels (must not be a class id)
+     * @param labels {@code (class ids, keep mask)}
      * @return int64 class ids of the labels' shape (a new array on the labels' manager)
      * @throws IllegalArgumentException naming the offending count, shape, device or value
      */
-    public NDArray classIdsWithDropped(NDList labels, int dropped) {
-        requireLabelCount(labels);
-        NDArray ids = SegmentationInputs.integerLabels(labels.get(0));
-        if (labels.size() == 1 && ignoreIndex == null) {
-            return ids;
+    public NDArray maskedClassIds(NDList labels) {
+        if (labels.size() != 2) {
+            requireLabelCount(labels);
+            throw new IllegalArgumentException("a keep mask is the second of two label arrays, got one");
         }
-        NDArray keep = labels.size() == 1
-                ? ids.neq(ignoreIndex)
-                : requireKeepMask(labels).reshape(ids.getShape());
-        NDArray fill = ids.getManager().full(ids.getShape(), dropped, DataType.INT64);
+        NDArray ids = SegmentationInputs.integerLabels(labels.get(0));
+        NDArray keep = requireKeepMask(labels).reshape(ids.getShape());
+        NDArray fill = ids.getManager().full(ids.getShape(), DROPPED, DataType.INT64);
         return NDArrays.where(keep, ids, fill);
+    }
+
+    /**
+     * This contract with {@link #DROPPED} as the ignore index: how {@link #maskedClassIds} are
+     * counted (a keep mask never comes with an ignore index of its own).
+     *
+     * @return the contract
+     */
+    public InputContract maskedAsIgnored() {
+        return withIgnoreIndex(DROPPED);
     }
 
     /**

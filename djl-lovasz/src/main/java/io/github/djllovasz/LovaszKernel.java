@@ -46,9 +46,6 @@ final class LovaszKernel {
 
     private LovaszKernel() {}
 
-    /** The label dropped pixels of a keep mask get: never a class id, and int64 holds it. */
-    static final int DROPPED = -1;
-
     /**
      * Lovász-Softmax (Lovász-sigmoid for C = 1).
      *
@@ -97,8 +94,8 @@ final class LovaszKernel {
                     NDArray ids = labels.get(0);
                     LovaszOptions o = options;
                     if (labels.size() == 2) {
-                        ids = options.input.classIdsWithDropped(labels, DROPPED);
-                        o = options.with(options.input.withIgnoreIndex(DROPPED)); // the mask came without one
+                        ids = options.input.maskedClassIds(labels);
+                        o = options.with(options.input.maskedAsIgnored());
                     }
                     NDArray widened = EngineQuirks.widen(predictions);
                     if (SegmentationInputs.isEmptyBatch(widened)) {

@@ -46,8 +46,8 @@ public class SegmentationBinaryCrossEntropyLoss extends ContractLoss {
         Integer ignoreIndex = input.getIgnoreIndex();
         NDArray targets = labels.get(0);
         if (labels.size() == 2) { // a keep mask: its dropped pixels are ignored
-            targets = input.classIdsWithDropped(labels, LovaszKernel.DROPPED);
-            ignoreIndex = LovaszKernel.DROPPED;
+            targets = input.maskedClassIds(labels);
+            ignoreIndex = InputContract.DROPPED;
         }
         return binaryCrossEntropy(targets, logits, ignoreIndex);
     }

@@ -95,11 +95,6 @@ public final class OneDnnGuard {
             return cpu;
         }
 
-        /** @return whether this host is one where the fault can occur (or the mode is {@code on}) */
-        public boolean affected() {
-            return action != Action.NOT_NEEDED;
-        }
-
         /**
          * One line for a log, starting with {@code oneDNN guard:}.
          *

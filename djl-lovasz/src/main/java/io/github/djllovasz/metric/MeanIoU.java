@@ -97,9 +97,6 @@ public class MeanIoU extends Evaluator {
     private final Map<String, ConfusionMatrix> accumulators = new ConcurrentHashMap<>();
     private final Map<String, ImageIoU> images = new ConcurrentHashMap<>();
 
-    /** The label a keep mask's dropped pixels get: never a class id. */
-    private static final int DROPPED = -1;
-
     /**
      * Creates an evaluator named "mIoU" with class axis 1, logits and no ignore index.
      *
@@ -377,19 +374,18 @@ public class MeanIoU extends Evaluator {
     private BatchCounts count(NDList labels, NDList predictions) {
         NDArray scores = predictions.head();
         if (labels.size() == 1) {
-            NDArray truth = labels.head();
-            return isBinary()
-                    ? ConfusionCounter.countBinary(scores, truth, input)
-                    : ConfusionCounter.count(scores, truth, numClasses, input);
+            return count(labels.head(), scores, input);
         }
         try (NDManager scope = labels.head().getManager().newSubManager()) {
             scope.tempAttachAll(labels.toArray(new NDArray[0]));
-            NDArray truth = input.classIdsWithDropped(labels, DROPPED);
-            InputContract dropped = input.withIgnoreIndex(DROPPED); // the mask came without one
-            return isBinary()
-                    ? ConfusionCounter.countBinary(scores, truth, dropped)
-                    : ConfusionCounter.count(scores, truth, numClasses, dropped);
+            return count(input.maskedClassIds(labels), scores, input.maskedAsIgnored());
         }
+    }
+
+    private BatchCounts count(NDArray truth, NDArray scores, InputContract contract) {
+        return isBinary()
+                ? ConfusionCounter.countBinary(scores, truth, contract)
+                : ConfusionCounter.count(scores, truth, numClasses, contract);
     }
 
     private ConfusionMatrix accumulator(String key) {
