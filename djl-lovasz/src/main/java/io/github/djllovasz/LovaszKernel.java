@@ -25,10 +25,14 @@ import io.github.djllovasz.EngineQuirks.Scratch;
  *       absent classes with PRESENT) are left out before anything is sorted.
  *   <li><b>Sort</b> ({@link #loss}): the errors are {@code e = (1 − 2g)·v + b} with {@code b = g}
  *       ({@code |g − p|}) or {@code b = 1} (hinge {@code 1 − s·(2g − 1)}); ignored pixels get
- *       {@code −∞}, so they sort last. One sort of every row at once orders them decreasingly
- *       ({@link EngineQuirks#sortDecreasing}), and one {@code take} on flat indices brings the
- *       ground truth into that order (no {@code gather}: MXNet lacks it).
- *   <li><b>Weights</b> ({@link #jaccardWeights}): the paper's Algorithm 1, the gradient of the
+ *       {@code −∞}, so they sort last. Each row is ordered decreasingly, by one of two kernels
+ *       ({@link Kernel}): on the engine ({@link #engineSorted}: one sort of every row at once,
+ *       {@link EngineQuirks#sortDecreasing}, and one {@code take} on flat indices brings the
+ *       ground truth into that order; no {@code gather}, MXNet lacks it), or on the host ({@link
+ *       HostKernel}: a linear {@link RadixSort} in Java of keys that carry the pixel and its
+ *       ground truth).
+ *   <li><b>Weights</b> ({@link #jaccardWeights}, or its host twin {@code HostKernel.Job#weights}
+ *       in the same pass that writes the slopes): the paper's Algorithm 1, the gradient of the
  *       Lovász extension of the Jaccard loss at the sorted errors.
  *   <li><b>Loss</b>: {@code L_r = Σ_k w_k·f(e_(k))} with {@code f} the identity (softmax) or
  *       relu (hinge), then {@code loss = Σ_r coefficient_r · L_r}.
@@ -37,7 +41,9 @@ import io.github.djllovasz.EngineQuirks.Scratch;
  * <p>The sort permutation and the weights are constants to autograd; gradients flow through the
  * values only. Since the errors are linear in the values, {@code L_r} is computed as {@code Σ_k
  * (w_k·a_k)·v_(k) + Σ_k w_k·b_k} with {@code a = 1 − 2g} (times {@code [e > 0]} for the hinge):
- * autograd sees one dot product per row ({@link EngineQuirks#alignForDot}, then {@link #rowDot}).
+ * autograd sees one dot product per row ({@link #rowDot}), of the values and their slopes in
+ * pixel order (host kernel; engine kernel on PyTorch), or both in sorted order (engine kernel on
+ * MXNet: {@link EngineQuirks#alignForDot}).
  */
 final class LovaszKernel {
 
@@ -102,19 +108,65 @@ final class LovaszKernel {
                         shapes.check(ids, widened, o);
                         return SegmentationInputs.zeroLoss(widened);
                     }
-                    return loss(rows.build(ids, widened, o));
+                    return loss(rows.build(ids, widened, o), o.kernel);
                 },
                 predictions,
                 labels);
     }
 
     /**
-     * Steps 3 to 5: sorts every row once and returns {@code Σ_r coefficient_r · L_r}.
+     * Steps 3 to 5: sorts every row once and returns {@code Σ_r coefficient_r · L_r}. Steps 3 and
+     * 4 run on the engine ({@link #engineSlopes}) or on the host ({@link HostKernel}); both end
+     * in the same split of the loss, slopes in pixel order and a constant per row.
      *
      * @param rows the rows
+     * @param kernel where to sort
      * @return the scalar loss, differentiable through the rows' values
      */
-    static NDArray loss(Rows rows) {
+    static NDArray loss(Rows rows, Kernel kernel) {
+        NDArray values = rows.values;
+        NDManager manager = values.getManager();
+        DataType valueType = values.getDataType();
+        Linear linear;
+        if (kernel.resolve(values) == Kernel.HOST) {
+            HostKernel.Slopes slopes = HostKernel.slopes(rows);
+            NDArray constants =
+                    EngineQuirks.copyDoubles(manager, slopes.constants).toType(valueType, false);
+            linear = new Linear(new NDArray[] {values, slopes.factors}, constants);
+        } else {
+            linear = engineSorted(rows);
+        }
+
+        // Step 5. L_r = Σ_k w_k·f(e_(k)) = Σ_k slope_k·v_(k) + constant_r; only the values carry
+        // a gradient.
+        NDArray rowLosses = rowDot(linear.operands[0], linear.operands[1]).add(linear.constants);
+        NDArray coefficients =
+                EngineQuirks.copyDoubles(manager, rows.coefficients).toType(valueType, false);
+        return rowLosses.mul(coefficients).sum();
+    }
+
+    /**
+     * Each row's loss as a linear function of its values, {@code L_r = Σ_k operands[0][r, k] ·
+     * operands[1][r, k] + constants[r]}: the values and their slopes {@code w·a}, both in pixel
+     * order or both in sorted order.
+     */
+    private static final class Linear {
+        final NDArray[] operands;
+        final NDArray constants;
+
+        Linear(NDArray[] operands, NDArray constants) {
+            this.operands = operands;
+            this.constants = constants;
+        }
+    }
+
+    /**
+     * Steps 3 and 4 on the engine ({@link Kernel#ENGINE}).
+     *
+     * @param rows the rows
+     * @return each row's loss as a linear function of its values
+     */
+    private static Linear engineSorted(Rows rows) {
         NDArray values = rows.values;
         NDManager manager = values.getManager();
         long length = values.getShape().get(1);
@@ -137,8 +189,8 @@ final class LovaszKernel {
         NDArray g = rows.foreground.take(order.flatIndex).toType(countType, false);
         NDArray weights = jaccardWeights(g);
 
-        // Step 5. L_r = Σ_k w_k·f(e_(k)) = Σ_k (w_k·a_k)·v_(k) + Σ_k w_k·b_k, where e = a·v + b:
-        // a = 1 − 2g and b = g (absolute), or b = 1 (hinge), both 0 where e ≤ 0 (relu).
+        // With e = a·v + b: a = 1 − 2g and b = g (absolute), or b = 1 (hinge), both 0 where
+        // e ≤ 0 (relu); slopes w·a, constant Σ_k w_k·b_k.
         NDArray constant;
         Scratch slope;
         if (rows.errorKind == Rows.Errors.ABSOLUTE) {
@@ -154,11 +206,7 @@ final class LovaszKernel {
             factors = factors.toType(valueType, false);
             constant = constant.toType(valueType, false);
         }
-        NDArray[] aligned = EngineQuirks.alignForDot(values, order, factors);
-        NDArray rowLosses = rowDot(aligned[0], aligned[1]).add(constant);
-        NDArray coefficients =
-                EngineQuirks.copyDoubles(manager, rows.coefficients).toType(valueType, false);
-        return rowLosses.mul(coefficients).sum();
+        return new Linear(EngineQuirks.alignForDot(values, order, factors), constant);
     }
 
     /**

@@ -16,6 +16,8 @@ final class LovaszOptions implements Cloneable {
     InputContract input = InputContract.defaults();
     /** One weight per class, or {@code null} for equal weights. */
     double[] classWeights;
+    /** Where the errors are sorted. */
+    Kernel kernel = Kernel.AUTO;
 
     /** @return an independent copy (the class weights copied, everything else immutable) */
     LovaszOptions copy() {
@@ -60,6 +62,7 @@ final class LovaszOptions implements Cloneable {
     public String toString() {
         return "classes=" + classes + ", perImage=" + perImage + ", ignoreIndex=" + ignoreIndex()
                 + ", fromLogits=" + fromLogits() + ", classAxis=" + classAxis()
-                + (classWeights == null ? "" : ", classWeights=" + Arrays.toString(classWeights));
+                + (classWeights == null ? "" : ", classWeights=" + Arrays.toString(classWeights))
+                + ", kernel=" + kernel;
     }
 }

@@ -161,6 +161,18 @@ public class LovaszSoftmaxLoss extends LovaszLoss {
             return this;
         }
 
+        /**
+         * Chooses where the errors are sorted (default {@link Kernel#AUTO}: on the host for
+         * arrays on the CPU, on the engine elsewhere). Both give the same loss; see {@link Kernel}.
+         *
+         * @param kernel the kernel
+         * @return this builder
+         */
+        public Builder optKernel(Kernel kernel) {
+            options.kernel = Objects.requireNonNull(kernel, "kernel");
+            return this;
+        }
+
         /** @return the loss */
         public LovaszSoftmaxLoss build() {
             return new LovaszSoftmaxLoss(this);

@@ -117,6 +117,18 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
             return self();
         }
 
+        /**
+         * Chooses where the errors are sorted (default {@link Kernel#AUTO}: on the host for
+         * arrays on the CPU, on the engine elsewhere). Both give the same loss; see {@link Kernel}.
+         *
+         * @param kernel the kernel
+         * @return this builder
+         */
+        public B optKernel(Kernel kernel) {
+            options.kernel = Objects.requireNonNull(kernel, "kernel");
+            return self();
+        }
+
         /** @return a copy of the settings with the input contract */
         LovaszOptions options() {
             return options.with(inputContract());

@@ -10,32 +10,35 @@ import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The kernel ({@link LovaszKernel#loss}: ignored pixels sorted last at −∞, weights put back in
  * pixel order) against the definition computed in plain Java: a full sort of each row's counted
  * pixels, Algorithm 1, {@code Σ_r coefficient_r · L_r} and its gradient, for both kinds of error,
- * with and without ignored pixels, a row without foreground included.
+ * with and without ignored pixels, a row without foreground included, with both kernels.
  */
 class KernelDefinitionTest {
 
     private static final int ROWS = 3;
     private static final int LENGTH = 400;
 
-    @Test
-    void absoluteErrorsFollowTheDefinition() {
-        check(Rows.Errors.ABSOLUTE, false);
-        check(Rows.Errors.ABSOLUTE, true);
+    @ParameterizedTest
+    @EnumSource(value = Kernel.class, names = {"ENGINE", "HOST"})
+    void absoluteErrorsFollowTheDefinition(Kernel kernel) {
+        check(Rows.Errors.ABSOLUTE, false, kernel);
+        check(Rows.Errors.ABSOLUTE, true, kernel);
     }
 
-    @Test
-    void hingeErrorsFollowTheDefinition() {
-        check(Rows.Errors.HINGE, false);
-        check(Rows.Errors.HINGE, true);
+    @ParameterizedTest
+    @EnumSource(value = Kernel.class, names = {"ENGINE", "HOST"})
+    void hingeErrorsFollowTheDefinition(Kernel kernel) {
+        check(Rows.Errors.HINGE, false, kernel);
+        check(Rows.Errors.HINGE, true, kernel);
     }
 
-    private static void check(Rows.Errors kind, boolean withIgnored) {
+    private static void check(Rows.Errors kind, boolean withIgnored, Kernel kernel) {
         Random random = new Random(kind.ordinal() * 2 + (withIgnored ? 1 : 0));
         double[] v = new double[ROWS * LENGTH];
         boolean[] g = new boolean[v.length];
@@ -67,7 +70,7 @@ class KernelDefinitionTest {
             NDArray validity = withIgnored ? manager.create(valid, new Shape(ROWS, LENGTH)) : null;
             NDArray loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                loss = LovaszKernel.loss(new Rows(values, foreground, validity, kind, coefficients));
+                loss = LovaszKernel.loss(new Rows(values, foreground, validity, kind, coefficients), kernel);
                 collector.backward(loss);
             }
             assertEquals(expected, loss.getDouble(), 1e-12);

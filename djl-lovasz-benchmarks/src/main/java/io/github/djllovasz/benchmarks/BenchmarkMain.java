@@ -169,28 +169,31 @@ public final class BenchmarkMain {
                 run(shape, Map.of("labels", labels, "perImage", List.of("false"), "variant", List.of("ce")));
             }
         }
-        System.out.println("\n== table (median ms of one call; ours, loop, ce: forward + backward;"
-                + " floor: argSort + cumSum, forward only) ==\n");
-        System.out.println("| loss | B×C×H×W | labels | per image | ours ms | floor ms | loop ms | CE ms"
-                + " | ours/floor | loop/ours | ours/CE |");
-        System.out.println("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("\n== table (median ms of one call; ours (Kernel.AUTO), engine (Kernel.ENGINE),"
+                + " loop, ce: forward + backward; floor: argSort + cumSum, forward only) ==\n");
+        System.out.println("| loss | B×C×H×W | labels | per image | ours ms | engine ms | floor ms | loop ms | CE ms"
+                + " | ours/floor | engine/floor | loop/ours | ours/CE |");
+        System.out.println("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         List<String> bench = new ArrayList<>();
         for (BenchShape shape : shapes) {
             String kind = kind(shape);
             for (String label : labels) {
                 for (String layout : lovasz.isEmpty() ? Arrays.asList((String) null) : perImage) {
                     double ours = median(shape, label, layout, "ours");
+                    double engine = median(shape, label, layout, "engine");
                     double floor = median(shape, label, layout, "floor");
                     double loop = median(shape, label, layout, "loop");
                     double ce = median(shape, label, null, "ce");
                     String p = layout == null ? "n/a" : layout;
                     System.out.println(String.join(" | ", "| " + kind, shape.toString().replace('x', '×'), label, p,
-                            tableMs(ours), tableMs(floor), tableMs(loop), tableMs(ce), fmt("%.2f", ours / floor),
-                            fmt("%.2f", loop / ours), fmt("%.1f", ours / ce)) + " |");
+                            tableMs(ours), tableMs(engine), tableMs(floor), tableMs(loop), tableMs(ce),
+                            fmt("%.2f", ours / floor), fmt("%.2f", engine / floor), fmt("%.2f", loop / ours),
+                            fmt("%.1f", ours / ce)) + " |");
                     bench.add(String.format(Locale.ROOT, "bench %s B=%d C=%d H=%d W=%d perImage=%s labels=%s: ours=%s"
-                            + " floor=%s loop=%s ce=%s ours/floor=%s loop/ours=%s", kind, shape.batch(), shape.classes(),
-                            shape.height(), shape.width(), p, label, benchMs(ours), benchMs(floor), benchMs(loop),
-                            benchMs(ce), fmt("%.2f", ours / floor), fmt("%.2f", loop / ours)));
+                            + " engine=%s floor=%s loop=%s ce=%s ours/floor=%s engine/floor=%s loop/ours=%s", kind,
+                            shape.batch(), shape.classes(), shape.height(), shape.width(), p, label, benchMs(ours),
+                            benchMs(engine), benchMs(floor), benchMs(loop), benchMs(ce), fmt("%.2f", ours / floor),
+                            fmt("%.2f", engine / floor), fmt("%.2f", loop / ours)));
                 }
             }
         }
@@ -216,7 +219,8 @@ public final class BenchmarkMain {
     }
 
     private void runScaling() throws RunnerException {
-        List<String> measured = variants.stream().filter(v -> v.equals("ours") || v.equals("floor")).toList();
+        List<String> measured = variants.stream()
+                .filter(v -> v.equals("ours") || v.equals("engine") || v.equals("floor")).toList();
         measured = measured.isEmpty() ? List.of("ours") : measured;
         int min = 12;
         int max = quick ? 16 : 22;
@@ -225,13 +229,16 @@ public final class BenchmarkMain {
                     "perImage", List.of("false"), "variant", measured));
         }
         System.out.println("\n== scaling (median ms of one call) ==");
-        String format = "%-5s  %-9s  %-14s  %9s  %9s  %10s%n";
-        System.out.printf(Locale.ROOT, format, "log2P", "P", "BxCxHxW", "ours ms", "floor ms", "ours/floor");
+        String format = "%-5s  %-9s  %-14s  %9s  %9s  %9s  %10s  %12s%n";
+        System.out.printf(Locale.ROOT, format, "log2P", "P", "BxCxHxW", "ours ms", "engine ms", "floor ms",
+                "ours/floor", "engine/floor");
         for (int k = min; k <= max; k++) {
             BenchShape shape = scalingShape(k, SCALING_CLASSES);
             double ours = median(shape, "realistic", "false", "ours");
+            double engine = median(shape, "realistic", "false", "engine");
             double floor = median(shape, "realistic", "false", "floor");
-            System.out.printf(Locale.ROOT, format, k, 1L << k, shape, benchMs(ours), benchMs(floor), fmt("%.2f", ours / floor));
+            System.out.printf(Locale.ROOT, format, k, 1L << k, shape, benchMs(ours), benchMs(engine), benchMs(floor),
+                    fmt("%.2f", ours / floor), fmt("%.2f", engine / floor));
         }
         int upper = (min + max + 1) / 2;
         for (String v : measured) {

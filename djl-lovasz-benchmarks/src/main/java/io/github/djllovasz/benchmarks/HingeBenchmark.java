@@ -3,6 +3,7 @@ package io.github.djllovasz.benchmarks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
+import io.github.djllovasz.Kernel;
 import io.github.djllovasz.LovaszHingeLoss;
 import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Param;
@@ -24,8 +25,8 @@ public class HingeBenchmark extends LossBenchmark {
     }
 
     @Override
-    protected Supplier<NDArray> ours() {
-        LovaszHingeLoss loss = kind.ignoring(LovaszHingeLoss.builder().optPerImage(perImage)).build();
+    protected Supplier<NDArray> ours(Kernel kernel) {
+        LovaszHingeLoss loss = kind.ignoring(LovaszHingeLoss.builder().optPerImage(perImage).optKernel(kernel)).build();
         return () -> loss.evaluate(in.labels(), in.logits());
     }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
+import io.github.djllovasz.Kernel;
 import java.util.List;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
@@ -26,7 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public abstract class LossBenchmark {
 
     /** The variants, in table order. */
-    public static final List<String> VARIANTS = List.of("ours", "floor", "loop", "ce");
+    public static final List<String> VARIANTS = List.of("ours", "engine", "floor", "loop", "ce");
 
     /** Label kind: {@code uniform} or {@code realistic}. */
     @Param({"uniform", "realistic"})
@@ -36,8 +37,12 @@ public abstract class LossBenchmark {
     @Param({"false", "true"})
     public boolean perImage;
 
-    /** {@code ours} (the library loss), {@code loop} ({@link LoopBaseline}), {@code ce} or {@link #floor}. */
-    @Param({"ours", "floor", "loop", "ce"})
+    /**
+     * {@code ours} (the library loss as a user gets it: {@link Kernel#AUTO}, the host kernel on the
+     * CPU), {@code engine} (the library loss with {@link Kernel#ENGINE}), {@code loop} ({@link
+     * LoopBaseline}), {@code ce} or {@link #floor}.
+     */
+    @Param({"ours", "engine", "floor", "loop", "ce"})
     public String variant;
 
     /** The trial's inputs and label kind. */
@@ -51,7 +56,8 @@ public abstract class LossBenchmark {
         kind = LabelKind.parse(labels);
         in = inputs();
         Supplier<NDArray> loss = switch (variant) {
-            case "ours" -> ours();
+            case "ours" -> ours(Kernel.AUTO);
+            case "engine" -> ours(Kernel.ENGINE);
             case "loop" -> loop();
             case "ce" -> ce();
             case "floor" -> null;
@@ -76,7 +82,7 @@ public abstract class LossBenchmark {
     protected abstract BenchInputs inputs();
 
     /** The variants' calls at the trial's settings: the library loss, the loop, cross-entropy. */
-    protected abstract Supplier<NDArray> ours();
+    protected abstract Supplier<NDArray> ours(Kernel kernel);
 
     protected abstract Supplier<NDArray> loop();
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import io.github.djllovasz.Kernel;
 import io.github.djllovasz.LovaszSoftmaxLoss;
 import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Param;
@@ -25,8 +26,8 @@ public class SoftmaxBenchmark extends LossBenchmark {
     }
 
     @Override
-    protected Supplier<NDArray> ours() {
-        LovaszSoftmaxLoss loss = kind.ignoring(LovaszSoftmaxLoss.builder().optPerImage(perImage)).build();
+    protected Supplier<NDArray> ours(Kernel kernel) {
+        LovaszSoftmaxLoss loss = kind.ignoring(LovaszSoftmaxLoss.builder().optPerImage(perImage).optKernel(kernel)).build();
         return () -> loss.evaluate(in.labels(), in.logits());
     }
 

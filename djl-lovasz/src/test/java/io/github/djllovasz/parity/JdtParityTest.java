@@ -79,7 +79,7 @@ class JdtParityTest {
 
     @AfterAll
     static void summary() {
-        COUNTS.print("parity-jdt");
+        COUNTS.print("parity-jdt", false);
         Engine engine = Engine.getInstance();
         System.out.printf(
                 "parity-jdt quirks[%s %s]: %d rejected as documented, %d reproduced (over both types)%n",

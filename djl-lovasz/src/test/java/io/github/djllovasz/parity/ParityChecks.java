@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.github.djllovasz.Kernel;
 import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -103,17 +105,24 @@ final class ParityChecks {
             return c[1];
         }
 
-        synchronized void print(String prefix) {
+        /**
+         * Prints one line per type.
+         *
+         * @param prefix the line's name
+         * @param sorts whether the cases sort (the Lovász losses): the line then names the kernel
+         */
+        synchronized void print(String prefix, boolean sorts) {
             Engine engine = Engine.getInstance();
             for (Map.Entry<DataType, AtomicInteger[]> e : counts.entrySet()) {
                 System.out.printf(
-                        "%s[%s %s %s]: %d cases, %d passed%n",
+                        "%s[%s %s %s]: %d cases, %d passed%s%n",
                         prefix,
                         engine.getEngineName().toLowerCase(),
                         engine.getVersion(),
                         e.getKey().toString().toLowerCase(),
                         e.getValue()[0].get(),
-                        e.getValue()[1].get());
+                        e.getValue()[1].get(),
+                        sorts ? " (kernel " + Kernel.AUTO.choose(Device.cpu()).toString().toLowerCase() + ")" : "");
             }
         }
     }

@@ -72,7 +72,7 @@ class ParityTest {
 
     @AfterAll
     static void summary() {
-        COUNTS.print("parity");
+        COUNTS.print("parity", true);
     }
 
     private static void check(Fixture.Case c, DataType type) {
