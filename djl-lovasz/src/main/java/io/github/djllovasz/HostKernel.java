@@ -33,6 +33,8 @@ final class HostKernel {
      * not kept (16 MB of keys for float32); shorter rows are shared among the threads whole.
      */
     static final int LONG_ROW = 1 << 21;
+    /** The shortest chunk a split row is cut into: shorter ones cost more to hand over than they save. */
+    static final int MIN_CHUNK = 1 << 12;
 
     private static final long PAYLOAD_FOREGROUND = 1L << 31;
     private static final int PIXEL_MASK = Integer.MAX_VALUE;
@@ -72,13 +74,24 @@ final class HostKernel {
      * @return the slopes
      */
     static Slopes slopes(Rows rows) {
+        return slopes(rows, HostThreads.count());
+    }
+
+    /**
+     * {@link #slopes(Rows)} with a given number of parallel tasks (tests force the split of a row
+     * with it on any machine; tasks beyond {@link HostThreads#count()} wait for a thread).
+     *
+     * @param rows the rows
+     * @param threads the number of tasks
+     * @return the slopes
+     */
+    static Slopes slopes(Rows rows, int threads) {
         NDArray values = rows.values;
         int numRows = Math.toIntExact(values.getShape().get(0));
         int length = Math.toIntExact(values.getShape().get(1));
         EngineQuirks.HostOutput output = EngineQuirks.hostOutput(values);
         Job job = new Job(rows, numRows, length, output.buffer);
         double[] constants = new double[numRows];
-        int threads = HostThreads.count();
         if (numRows >= threads && length <= LONG_ROW) {
             AtomicInteger next = new AtomicInteger();
             HostThreads.forEach(
@@ -96,7 +109,7 @@ final class HostKernel {
         } else {
             Scratch scratch = Scratch.acquire(length, job.wide);
             try {
-                int chunks = Math.max(1, Math.min(threads, length / 4096));
+                int chunks = Math.max(1, Math.min(threads, length / MIN_CHUNK));
                 for (int r = 0; r < numRows; r++) {
                     constants[r] = job.row(scratch, r, chunks);
                 }

@@ -44,13 +44,16 @@ final class HostThreads {
      * Runs {@code body(0)} … {@code body(tasks − 1)}, task 0 on the calling thread and the others
      * on the workers, and returns when every one has finished.
      *
-     * @param tasks the number of tasks, at most {@link #count()} for them all to run at once
+     * @param tasks the number of tasks, at most {@link #count()} for them all to run at once (with
+     *     one thread they run one after the other)
      * @param body the task
      * @throws RuntimeException the first failure of a task
      */
     static void forEach(int tasks, IntConsumer body) {
-        if (tasks == 1) {
-            body.accept(0);
+        if (tasks == 1 || WORKERS == null) {
+            for (int t = 0; t < tasks; t++) {
+                body.accept(t);
+            }
             return;
         }
         @SuppressWarnings("unchecked")
