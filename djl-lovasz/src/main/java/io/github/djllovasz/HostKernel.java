@@ -5,8 +5,12 @@ import ai.djl.ndarray.types.DataType;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Steps 3 and 4 of {@link LovaszKernel} on the host ({@link Kernel#HOST}): the same errors, sort
@@ -41,6 +45,8 @@ final class HostKernel {
     private static final long ZERO_KEY_32 = RadixSort.decreasing(0f) & 0xFFFF_FFFFL;
     private static final long ZERO_KEY_64 = RadixSort.decreasing(0d);
     private static final ConcurrentLinkedQueue<Scratch> POOL = new ConcurrentLinkedQueue<>();
+    /** At TRACE level each call logs the time of its stages (read, keys, sort, weights, write). */
+    private static final Logger LOG = LoggerFactory.getLogger(HostKernel.class);
 
     private HostKernel() {}
 
@@ -86,12 +92,14 @@ final class HostKernel {
      * @return the slopes
      */
     static Slopes slopes(Rows rows, int threads) {
+        long start = System.nanoTime();
         NDArray values = rows.values;
         int numRows = Math.toIntExact(values.getShape().get(0));
         int length = Math.toIntExact(values.getShape().get(1));
         EngineQuirks.HostOutput output = EngineQuirks.hostOutput(values);
         Job job = new Job(rows, numRows, length, output.buffer);
         double[] constants = new double[numRows];
+        long read = System.nanoTime();
         if (numRows >= threads && length <= LONG_ROW) {
             AtomicInteger next = new AtomicInteger();
             HostThreads.forEach(
@@ -117,8 +125,21 @@ final class HostKernel {
                 scratch.release();
             }
         }
+        long sorted = System.nanoTime();
         job.release(rows);
-        return new Slopes(output.finish(), constants);
+        Slopes slopes = new Slopes(output.finish(), constants);
+        if (LOG.isTraceEnabled()) {
+            long end = System.nanoTime();
+            LOG.trace(String.format(Locale.ROOT, "host kernel %dx%d %s, %d threads: read %.2f ms, keys %.2f ms,"
+                            + " sort %.2f ms, weights %.2f ms (summed over threads), all rows %.2f ms, write %.2f ms",
+                    numRows, length, values.getDataType(), threads, ms(read - start), ms(job.stages[0].sum()),
+                    ms(job.stages[1].sum()), ms(job.stages[2].sum()), ms(sorted - read), ms(end - sorted)));
+        }
+        return slopes;
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
     }
 
     /** One call's inputs and output, read and written in place. */
@@ -134,6 +155,9 @@ final class HostKernel {
         final ByteBuffer valuesView;
         final FloatBuffer out32;
         final DoubleBuffer out64;
+        /** Nanoseconds in keys, sort and weights, summed over threads; kept at TRACE level only. */
+        final LongAdder[] stages = {new LongAdder(), new LongAdder(), new LongAdder()};
+        final boolean timed = LOG.isTraceEnabled();
 
         Job(Rows rows, int numRows, int length, ByteBuffer out) {
             this.values = rows.values;
@@ -164,6 +188,7 @@ final class HostKernel {
          * @param chunks into how many chunks (threads) the row is split
          */
         double row(Scratch s, int r, int chunks) {
+            long t0 = timed ? System.nanoTime() : 0;
             long base = (long) r * length;
             long[] foregroundPerChunk = new long[chunks + 1];
             HostThreads.forEach(
@@ -175,8 +200,21 @@ final class HostKernel {
             for (int c = 1; c <= chunks; c++) {
                 foregroundTotal += foregroundPerChunk[c];
             }
+            long t1 = timed ? System.nanoTime() : 0;
             boolean spare = RadixSort.sort(s.keys, s.spareKeys, wide ? s.payload : null,
                     wide ? s.sparePayload : null, length, wide ? 0 : 32, chunks);
+            long t2 = timed ? System.nanoTime() : 0;
+            double constant = rowWeights(s, spare, base, chunks, foregroundTotal);
+            if (timed) {
+                stages[0].add(t1 - t0);
+                stages[1].add(t2 - t1);
+                stages[2].add(System.nanoTime() - t2);
+            }
+            return constant;
+        }
+
+        /** The weights of a sorted row, on {@code chunks} threads; returns the row's constant. */
+        private double rowWeights(Scratch s, boolean spare, long base, int chunks, long foregroundTotal) {
             long[] keys = spare ? s.spareKeys : s.keys;
             int[] payload = wide ? (spare ? s.sparePayload : s.payload) : null;
             if (chunks == 1) {

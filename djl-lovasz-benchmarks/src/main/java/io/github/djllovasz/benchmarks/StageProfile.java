@@ -2,6 +2,7 @@ package io.github.djllovasz.benchmarks;
 
 import ai.djl.engine.Engine;
 import io.github.djllovasz.EvaluateOnceLoss;
+import io.github.djllovasz.Kernel;
 import io.github.djllovasz.LovaszHingeLoss;
 import io.github.djllovasz.LovaszSoftmaxLoss;
 import com.google.gson.JsonArray;
@@ -24,8 +25,11 @@ import java.util.Map;
  * Where a forward + backward call of the library loss spends its time, by stage, from PyTorch's
  * profiler (DJL's {@code JniUtils.startProfile}, by reflection so that MXNet builds): ms per call,
  * share and native ops per call. The profiler adds time per op: compare shares, not ms, with JMH.
- * Usage: {@code StageProfile [BxCxHxW[,..]] [uniform|realistic] [perImage true|false] [calls]},
- * C = 1 profiles the hinge; defaults {@code 4x21x128x128,8x19x256x256 uniform false 5}.
+ * Usage: {@code StageProfile [BxCxHxW[,..]] [uniform|realistic] [perImage true|false] [calls]
+ * [auto|engine|host]}, C = 1 profiles the hinge; defaults {@code 4x21x128x128,8x19x256x256 uniform
+ * false 5 auto}. The profiler sees the engine's ops only: the host kernel's Java time is the wall
+ * time per call less the ops' total, and its own stages are logged at TRACE level
+ * ({@code -Dorg.slf4j.simpleLogger.log.io.github.djllovasz.HostKernel=trace}).
  */
 public final class StageProfile {
 
@@ -53,6 +57,7 @@ public final class StageProfile {
         LabelKind kind = LabelKind.parse(args.length > 1 ? args[1] : "uniform");
         boolean perImage = args.length > 2 && Boolean.parseBoolean(args[2]);
         int calls = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        Kernel kernel = Kernel.valueOf((args.length > 4 ? args[4] : "auto").toUpperCase(Locale.ROOT));
         Method start;
         Method stop;
         try {
@@ -68,8 +73,8 @@ public final class StageProfile {
             boolean hinge = shape.classes() == 1;
             try (BenchInputs in = BenchInputs.of(shape, kind, 42)) {
                 EvaluateOnceLoss loss = hinge
-                        ? kind.ignoring(LovaszHingeLoss.builder().optPerImage(perImage)).build()
-                        : kind.ignoring(LovaszSoftmaxLoss.builder().optPerImage(perImage)).build();
+                        ? kind.ignoring(LovaszHingeLoss.builder().optPerImage(perImage).optKernel(kernel)).build()
+                        : kind.ignoring(LovaszSoftmaxLoss.builder().optPerImage(perImage).optKernel(kernel)).build();
                 Runnable call = () -> LossBenchmark.forwardBackward(in.manager(),
                         () -> loss.evaluate(in.labels(), in.logits()));
                 for (int i = 0; i < 5; i++) {
@@ -77,14 +82,17 @@ public final class StageProfile {
                 }
                 Path trace = Files.createTempFile("djl-lovasz-profile", ".json");
                 start.invoke(null, false, false, false);
+                long begin = System.nanoTime();
                 for (int i = 0; i < calls; i++) {
                     call.run();
                 }
+                double wallMs = (System.nanoTime() - begin) / 1e6 / calls;
                 stop.invoke(null, trace.toString());
-                System.out.printf(Locale.ROOT, "%n%s %s, %s labels, per image %s, %s %s, %d calls profiled%n",
+                System.out.printf(Locale.ROOT, "%n%s %s, %s labels, per image %s, %s %s, kernel %s (%s), %d calls profiled%n",
                         hinge ? "hinge" : "softmax", text, kind.name().toLowerCase(Locale.ROOT), perImage,
-                        engine.getEngineName(), engine.getVersion(), calls);
-                print(topLevelOps(trace), calls);
+                        engine.getEngineName(), engine.getVersion(), kernel, kernel.choose(in.logits().getDevice()),
+                        calls);
+                print(topLevelOps(trace), calls, wallMs);
                 Files.delete(trace);
             }
         }
@@ -127,7 +135,7 @@ public final class StageProfile {
                 .map(Map.Entry::getKey).findFirst().orElse(OTHER);
     }
 
-    private static void print(List<Op> top, int calls) {
+    private static void print(List<Op> top, int calls, double wallMs) {
         Map<String, double[]> byStage = new LinkedHashMap<>();
         STAGES.keySet().forEach(stage -> byStage.put(stage, new double[2]));
         double total = 0;
@@ -144,7 +152,9 @@ public final class StageProfile {
             System.out.printf(Locale.ROOT, "| %s | %.1f | %.0f %% | %.0f |%n", entry.getKey(),
                     sums[0] / 1000 / calls, 100 * sums[0] / total, sums[1] / calls);
         }
-        System.out.printf(Locale.ROOT, "| total | %.1f | 100 %% | %.0f |%n", total / 1000 / calls,
+        System.out.printf(Locale.ROOT, "| total of the engine's ops | %.1f | 100 %% | %.0f |%n", total / 1000 / calls,
                 (double) top.size() / calls);
+        System.out.printf(Locale.ROOT, "wall time per call %.1f ms: outside the engine's ops (Java, host kernel) %.1f ms%n",
+                wallMs, wallMs - total / 1000 / calls);
     }
 }
