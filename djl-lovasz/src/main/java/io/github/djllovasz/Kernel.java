@@ -13,9 +13,10 @@ import java.util.Locale;
  * <ul>
  *   <li>{@link #ENGINE}: a sort of every row on the engine ({@code topK} on PyTorch, {@code
  *       argSort} on MXNet), then cumulative sums. Works on every device; the reference.
- *   <li>{@link #HOST}: the rows are read from the arrays' memory in Java, sorted with a linear
- *       radix sort on the CPU's cores, and the weights computed in one pass; the engine receives
- *       the slope of each pixel in pixel order. Several times cheaper than the engine's comparison
+ *   <li>{@link #HOST}: the values and class ids are read in place from the arrays' memory in
+ *       Java (no transposed copy of the rows), sorted with a linear radix sort on the CPU's cores,
+ *       and the weights computed in one pass; the engine receives the slope of each value, in
+ *       the values' own layout, and computes one dot product. Several times cheaper than the engine's comparison
  *       sort on the CPU. Arrays on another device are copied to the host and back.
  *   <li>{@link #AUTO} (default): {@code HOST} for arrays on the CPU, {@code ENGINE} on any other
  *       device (a GPU) and for rows too large for one Java buffer (more than 2^31 − 1 bytes in
@@ -35,9 +36,9 @@ public enum Kernel {
     public static final String PROPERTY = "lovasz.kernel";
 
     /**
-     * The kernel that runs for rows of values.
+     * The kernel that runs for these values.
      *
-     * @param values the rows' values {@code [R, N]}
+     * @param values the values the rows are made of (the predictions)
      * @return {@link #ENGINE} or {@link #HOST}
      * @throws IllegalArgumentException if {@code HOST} is asked for rows that no Java buffer holds
      */
@@ -49,7 +50,7 @@ public enum Kernel {
         Kernel chosen = choose(values.getDevice());
         if (chosen == HOST && !fits) {
             throw new IllegalArgumentException(
-                    "Kernel.HOST cannot hold rows of shape " + values.getShape() + " ("
+                    "Kernel.HOST cannot hold values of shape " + values.getShape() + " ("
                             + values.getDataType() + ") in one Java buffer (at most 2^31 − 1 bytes);"
                             + " use Kernel.ENGINE or AUTO");
         }

@@ -22,7 +22,10 @@ import io.github.djllovasz.EngineQuirks.Scratch;
  *       with {@code perImage}; per image or pooled for the hinge) of values {@code v} (class
  *       probabilities or logits), ground truth {@code g ∈ {0, 1}} and validity, with the row's
  *       coefficient in the final sum. Rows that cannot contribute (classes outside the selection,
- *       absent classes with PRESENT) are left out before anything is sorted.
+ *       absent classes with PRESENT) are left out before anything is sorted. For the engine
+ *       kernel the rows are engine arrays {@code [R, N]} ({@link Rows}); for the host kernel they
+ *       are read in place from the values and the class ids ({@link HostRows}), and the same host
+ *       pass checks the labels and finds the present classes ({@link LabelCounts}).
  *   <li><b>Sort</b> ({@link #loss}): the errors are {@code e = (1 − 2g)·v + b} with {@code b = g}
  *       ({@code |g − p|}) or {@code b = 1} (hinge {@code 1 − s·(2g − 1)}); ignored pixels get
  *       {@code −∞}, so they sort last. Each row is ordered decreasingly, by one of two kernels
@@ -35,15 +38,18 @@ import io.github.djllovasz.EngineQuirks.Scratch;
  *       in the same pass that writes the slopes): the paper's Algorithm 1, the gradient of the
  *       Lovász extension of the Jaccard loss at the sorted errors.
  *   <li><b>Loss</b>: {@code L_r = Σ_k w_k·f(e_(k))} with {@code f} the identity (softmax) or
- *       relu (hinge), then {@code loss = Σ_r coefficient_r · L_r}.
+ *       relu (hinge), then {@code loss = Σ_r coefficient_r · L_r} ({@link #loss}); the host kernel
+ *       folds the coefficients into the slopes, so its step 5 is one dot product over all values
+ *       ({@link #hostLoss}).
  * </ol>
  *
  * <p>The sort permutation and the weights are constants to autograd; gradients flow through the
  * values only. Since the errors are linear in the values, {@code L_r} is computed as {@code Σ_k
  * (w_k·a_k)·v_(k) + Σ_k w_k·b_k} with {@code a = 1 − 2g} (times {@code [e > 0]} for the hinge):
  * autograd sees one dot product per row ({@link #rowDot}), of the values and their slopes in
- * pixel order (host kernel; engine kernel on PyTorch), or both in sorted order (engine kernel on
- * MXNet: {@link EngineQuirks#alignForDot}).
+ * pixel order (engine kernel on PyTorch), or both in sorted order (engine kernel on MXNet: {@link
+ * EngineQuirks#alignForDot}); with the host kernel, one dot product of all the values, in their
+ * own layout, with their slopes.
  */
 final class LovaszKernel {
 
@@ -61,7 +67,7 @@ final class LovaszKernel {
      * @return the scalar loss, attached to the predictions' manager
      */
     static NDArray softmax(NDList labels, NDArray predictions, LovaszOptions options) {
-        return run(labels, predictions, options, SoftmaxRows::build,
+        return run(labels, predictions, options, SoftmaxRows::loss,
                 (ids, p, o) -> SegmentationInputs.requireClassAxisShapes(ids, p, o.classAxis(), "predictions"));
     }
 
@@ -74,13 +80,16 @@ final class LovaszKernel {
      * @return the scalar loss, attached to the logits' manager
      */
     static NDArray hinge(NDList labels, NDArray logits, LovaszOptions options) {
-        return run(labels, logits, options, HingeRows::build,
+        return run(labels, logits, options, HingeRows::loss,
                 (ids, p, o) -> SegmentationInputs.requireBinaryShapes(ids, p, "logits"));
     }
 
-    /** Step 2 of one variant: labels and widened predictions to rows. */
-    private interface RowBuilder {
-        Rows build(NDArray labels, NDArray predictions, LovaszOptions options);
+    /**
+     * Steps 1 to 5 of one variant for widened predictions: its rows, built for the kernel that
+     * runs ({@link Kernel#resolve}), scored by {@link #loss} or {@link #hostLoss}.
+     */
+    private interface Variant {
+        NDArray loss(NDArray labels, NDArray predictions, LovaszOptions options);
     }
 
     /** Step 1 for an empty batch, where no rows are built: the shape checks alone. */
@@ -93,7 +102,7 @@ final class LovaszKernel {
      * ignored ones, half precision is widened, an empty batch gives 0, the rest is sorted.
      */
     private static NDArray run(
-            NDList labels, NDArray predictions, LovaszOptions options, RowBuilder rows, ShapeCheck shapes) {
+            NDList labels, NDArray predictions, LovaszOptions options, Variant variant, ShapeCheck shapes) {
         return Scoped.compute(
                 () -> {
                     InputContract.requireLabelCount(labels);
@@ -108,34 +117,24 @@ final class LovaszKernel {
                         shapes.check(ids, widened, o);
                         return SegmentationInputs.zeroLoss(widened);
                     }
-                    return loss(rows.build(ids, widened, o), o.kernel);
+                    return variant.loss(ids, widened, o);
                 },
                 predictions,
                 labels);
     }
 
     /**
-     * Steps 3 to 5: sorts every row once and returns {@code Σ_r coefficient_r · L_r}. Steps 3 and
-     * 4 run on the engine ({@link #engineSlopes}) or on the host ({@link HostKernel}); both end
-     * in the same split of the loss, slopes in pixel order and a constant per row.
+     * Steps 3 to 5 on the engine ({@link Kernel#ENGINE}): sorts every row once and returns {@code
+     * Σ_r coefficient_r · L_r}.
      *
      * @param rows the rows
-     * @param kernel where to sort
      * @return the scalar loss, differentiable through the rows' values
      */
-    static NDArray loss(Rows rows, Kernel kernel) {
+    static NDArray loss(Rows rows) {
         NDArray values = rows.values;
         NDManager manager = values.getManager();
         DataType valueType = values.getDataType();
-        Linear linear;
-        if (kernel.resolve(values) == Kernel.HOST) {
-            HostKernel.Slopes slopes = HostKernel.slopes(rows);
-            NDArray constants =
-                    EngineQuirks.copyDoubles(manager, slopes.constants).toType(valueType, false);
-            linear = new Linear(new NDArray[] {values, slopes.factors}, constants);
-        } else {
-            linear = engineSorted(rows);
-        }
+        Linear linear = engineSorted(rows);
 
         // Step 5. L_r = Σ_k w_k·f(e_(k)) = Σ_k slope_k·v_(k) + constant_r; only the values carry
         // a gradient.
@@ -143,6 +142,23 @@ final class LovaszKernel {
         NDArray coefficients =
                 EngineQuirks.copyDoubles(manager, rows.coefficients).toType(valueType, false);
         return rowLosses.mul(coefficients).sum();
+    }
+
+    /**
+     * Steps 3 to 5 on the host ({@link Kernel#HOST}): {@link HostKernel} sorts every row and
+     * returns the slope of every value, already times its row's coefficient, and the constant;
+     * step 5 is then one dot product over the values as they are, {@code loss = Σ_i slope_i·v_i +
+     * constant}.
+     *
+     * @param rows the rows, read in place
+     * @return the scalar loss, differentiable through the values
+     */
+    static NDArray hostLoss(HostRows rows) {
+        NDArray values = rows.values;
+        HostKernel.Slopes slopes = HostKernel.slopes(rows);
+        NDArray constant = EngineQuirks.copyDoubles(values.getManager(), new double[] {slopes.constant})
+                .toType(values.getDataType(), false);
+        return values.reshape(-1).matMul(slopes.factors.reshape(-1)).add(constant).sum();
     }
 
     /**

@@ -234,16 +234,27 @@ final class SegmentationInputs {
             bad = bad.logicalAnd(labels.neq(ignoreIndex));
         }
         if (bad.any().getBoolean()) {
-            long value = labels.booleanMask(bad).flatten().getLong(0);
-            throw new IllegalArgumentException(
-                    "label "
-                            + value
-                            + " is outside "
-                            + meaning
-                            + (ignoreIndex == null
-                                    ? " and no ignore index is set"
-                                    : " and is not the ignore index " + ignoreIndex));
+            throw labelOutside(labels.booleanMask(bad).flatten().getLong(0), ignoreIndex, meaning);
         }
+    }
+
+    /**
+     * The error for a label outside its range (the first one in pixel order).
+     *
+     * @param value the label
+     * @param ignoreIndex the ignore index or {@code null}
+     * @param meaning what the valid range means
+     * @return the exception to throw
+     */
+    static IllegalArgumentException labelOutside(long value, Integer ignoreIndex, String meaning) {
+        return new IllegalArgumentException(
+                "label "
+                        + value
+                        + " is outside "
+                        + meaning
+                        + (ignoreIndex == null
+                                ? " and no ignore index is set"
+                                : " and is not the ignore index " + ignoreIndex));
     }
 
     /**

@@ -7,27 +7,29 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * Steps 1 and 2 for Lovász-Softmax (and Lovász-sigmoid when C = 1): class probabilities to rows,
  * one per class, or per image × class with {@code perImage}, each with the coefficient it has in
  * the class average. Rows that cannot contribute (classes outside the selection, absent classes
- * with PRESENT) are dropped before any error is computed, so the sort only sees rows that count.
+ * with PRESENT) are left out before any error is computed, so the sort only sees rows that count:
+ * the engine kernel's rows ({@link Rows}) are copies of those that take part, the host kernel's
+ * ({@link HostRows}) read the probabilities in place and give the others coefficient 0.
  */
 final class SoftmaxRows {
 
     private SoftmaxRows() {}
 
     /**
-     * Validates and builds the rows.
+     * Steps 1 to 5: validates, builds the rows for the kernel that runs, and scores them.
      *
      * @param labels class ids of the prediction shape without the class axis (or with it of size 1)
      * @param predictions logits or probabilities {@code [B, C, d1, ...]} (class axis anywhere but 0)
      * @param options the loss's settings
-     * @return the rows that take part
+     * @return the scalar loss
      */
-    static Rows build(NDArray labels, NDArray predictions, LovaszOptions options) {
-        Integer ignoreIndex = options.ignoreIndex();
+    static NDArray loss(NDArray labels, NDArray predictions, LovaszOptions options) {
         int axis =
                 SegmentationInputs.requireClassAxisShapes(
                         labels, predictions, options.classAxis(), "predictions");
@@ -37,21 +39,76 @@ final class SoftmaxRows {
         int numClasses = Math.toIntExact(shape.get(axis));
         double[] multiplicities =
                 classWeightsTimesSelection(options.classes, options.classWeights, shape, numClasses);
-        if (numClasses == 1) {
-            SegmentationInputs.checkLabelRange(
-                    flatLabels, ignoreIndex, 0, 1, "{0, 1} (C = 1: label 1 is the foreground)");
-        } else {
-            SegmentationInputs.checkLabelRange(
-                    flatLabels, ignoreIndex, 0, numClasses - 1, "[0, " + numClasses + ")");
+        int groups = options.perImage ? Math.toIntExact(shape.get(0)) : 1;
+        String range = numClasses == 1 ? "{0, 1} (C = 1: label 1 is the foreground)" : "[0, " + numClasses + ")";
+        if (options.kernel.resolve(predictions) == Kernel.HOST) {
+            return hostLoss(flatLabels, predictions, axis, numClasses, multiplicities, groups, range, options);
+        }
+        SegmentationInputs.checkLabelRange(
+                flatLabels, options.ignoreIndex(), 0, Math.max(1, numClasses - 1), range);
+        NDArray probas = Targets.classFirst(probabilities(predictions, axis, numClasses, options.fromLogits()), axis);
+        return LovaszKernel.loss(engineRows(flatLabels, probas, multiplicities, groups, options));
+    }
+
+    /**
+     * The host kernel's rows: the probabilities in their own layout, the class ids counted and
+     * checked in one host pass ({@link LabelCounts}) that also decides which rows take part.
+     */
+    private static NDArray hostLoss(NDArray flatLabels, NDArray predictions, int axis, int numClasses,
+            double[] multiplicities, int groups, String range, LovaszOptions options) {
+        Integer ignoreIndex = options.ignoreIndex();
+        LabelCounts counts =
+                LabelCounts.of(flatLabels, groups, Math.max(1, numClasses - 1), ignoreIndex, range);
+        // C = 1 is the sigmoid mode: its one row is the foreground label 1.
+        long[] classIds = new long[numClasses];
+        for (int c = 0; c < numClasses; c++) {
+            classIds[c] = numClasses == 1 ? 1 : c;
+        }
+        int rows = groups * numClasses;
+        boolean[] present = contributing(options, groups, numClasses,
+                () -> {
+                    boolean[] any = new boolean[rows];
+                    for (int r = 0; r < rows; r++) {
+                        any[r] = counts.count(r / numClasses, classIds[r % numClasses]) > 0;
+                    }
+                    return any;
+                },
+                () -> {
+                    boolean[] any = new boolean[groups];
+                    for (int g = 0; g < groups; g++) {
+                        any[g] = counts.counted(g) > 0;
+                    }
+                    return any;
+                });
+        int[] kept = new int[rows];
+        double[] coefficients = classAverage(multiplicities, present, groups, kept);
+        double[] scale = new double[rows];
+        for (int i = 0; i < coefficients.length; i++) {
+            scale[kept[i]] = coefficients[i];
         }
         NDArray probas = probabilities(predictions, axis, numClasses, options.fromLogits());
+        return LovaszKernel.hostLoss(
+                HostRows.ofClasses(probas, axis, flatLabels, groups, classIds, scale, ignoreIndex));
+    }
 
+    /**
+     * The engine kernel's rows {@code [R, N]}: probabilities, ground truth and validity of the
+     * rows that take part.
+     *
+     * @param flatLabels int64 class ids {@code [B, P]}, checked
+     * @param probas class probabilities {@code [B, C, P]}
+     * @param multiplicities how often each class counts
+     * @param groups 1, or B per image
+     * @param options the loss's settings
+     * @return the rows
+     */
+    private static Rows engineRows(
+            NDArray flatLabels, NDArray probas, double[] multiplicities, int groups, LovaszOptions options) {
+        Integer ignoreIndex = options.ignoreIndex();
+        int numClasses = Math.toIntExact(probas.getShape().get(1));
         // Rows are grouped as [groups × classes]: per image, or one group of all pixels.
-        long batch = shape.get(0);
-        int groups = options.perImage ? Math.toIntExact(batch) : 1;
-        long length = shape.size() / (groups * (long) numClasses);
+        long length = probas.getShape().size() / (groups * (long) numClasses);
         NDManager manager = probas.getManager();
-        // C = 1 is the sigmoid mode: its one row is the foreground label 1.
         NDArray classIds =
                 numClasses == 1
                         ? manager.create(new long[] {1})
@@ -68,22 +125,39 @@ final class SoftmaxRows {
                             .logicalAnd(valid)
                             .reshape(groups * numClasses, length);
         }
-        // Which rows can contribute: with PRESENT those with a counted foreground pixel; else,
-        // with ignored pixels, those of groups with a counted pixel (the kernel needs one).
-        boolean[] present = null;
-        if (options.classes.isPresent()) {
-            present = foreground.max(new int[] {-1}).toBooleanArray();
-        } else if (valid != null) {
-            boolean[] counted = valid.reshape(groups, length).max(new int[] {-1}).toBooleanArray();
-            present = new boolean[groups * numClasses];
-            for (int r = 0; r < present.length; r++) {
-                present[r] = counted[r / numClasses];
-            }
-        }
+        NDArray rowForeground = foreground;
+        NDArray groupValid = valid;
+        boolean[] present = contributing(options, groups, numClasses,
+                () -> rowForeground.max(new int[] {-1}).toBooleanArray(),
+                () -> groupValid.reshape(groups, length).max(new int[] {-1}).toBooleanArray());
         int[] kept = new int[groups * numClasses];
         double[] coefficients = classAverage(multiplicities, present, groups, kept);
         return takingPart(
                 kept, coefficients, probas, foreground, valid, options.perImage, groups, numClasses, length);
+    }
+
+    /**
+     * Which rows can contribute: with PRESENT those with a counted foreground pixel; else, with
+     * an ignore index, those of groups with a counted pixel (the kernels need one); else all.
+     *
+     * @param rowForeground whether each row {@code [groups × classes]} has a counted foreground pixel
+     * @param groupCounted whether each group has a counted pixel
+     * @return a flag per row, or {@code null} for all
+     */
+    private static boolean[] contributing(LovaszOptions options, int groups, int numClasses,
+            Supplier<boolean[]> rowForeground, Supplier<boolean[]> groupCounted) {
+        if (options.classes.isPresent()) {
+            return rowForeground.get();
+        }
+        if (options.ignoreIndex() == null) {
+            return null;
+        }
+        boolean[] counted = groupCounted.get();
+        boolean[] present = new boolean[groups * numClasses];
+        for (int r = 0; r < present.length; r++) {
+            present[r] = counted[r / numClasses];
+        }
+        return present;
     }
 
     /** How often each class counts: its multiplicity in the selection times its weight. */
@@ -103,7 +177,7 @@ final class SoftmaxRows {
         return multiplicities;
     }
 
-    /** Class probabilities {@code [B, C, P]} (softmax, sigmoid for C = 1, or checked as given). */
+    /** Class probabilities in the predictions' shape (softmax, sigmoid for C = 1, or checked as given). */
     private static NDArray probabilities(
             NDArray predictions, int axis, int numClasses, boolean fromLogits) {
         NDArray probas;
@@ -113,7 +187,7 @@ final class SoftmaxRows {
             SegmentationInputs.checkProbabilities(predictions);
             probas = predictions;
         }
-        return Targets.classFirst(probas, axis);
+        return probas;
     }
 
     /**

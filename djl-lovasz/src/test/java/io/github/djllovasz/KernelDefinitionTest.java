@@ -14,8 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The kernel ({@link LovaszKernel#loss}: ignored pixels sorted last at −∞, weights put back in
- * pixel order) against the definition computed in plain Java: a full sort of each row's counted
+ * The kernels ({@link LovaszKernel#loss} and {@link LovaszKernel#hostLoss}: ignored pixels sorted
+ * last at −∞, weights put back in pixel order) against the definition computed in plain Java: a full sort of each row's counted
  * pixels, Algorithm 1, {@code Σ_r coefficient_r · L_r} and its gradient, for both kinds of error,
  * with and without ignored pixels, a row without foreground included, with both kernels.
  */
@@ -70,7 +70,9 @@ class KernelDefinitionTest {
             NDArray validity = withIgnored ? manager.create(valid, new Shape(ROWS, LENGTH)) : null;
             NDArray loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                loss = LovaszKernel.loss(new Rows(values, foreground, validity, kind, coefficients), kernel);
+                loss = kernel == Kernel.HOST
+                        ? LovaszKernel.hostLoss(hostRows(kind, values, g, valid, withIgnored, coefficients))
+                        : LovaszKernel.loss(new Rows(values, foreground, validity, kind, coefficients));
                 collector.backward(loss);
             }
             assertEquals(expected, loss.getDouble(), 1e-12);
@@ -80,6 +82,23 @@ class KernelDefinitionTest {
                 assertEquals(expectedGradient[i], gradient[i], valid[i] ? 1e-12 : 0, "gradient at " + i);
             }
         }
+    }
+
+    /**
+     * The same rows for the host kernel, which reads class ids: one image per row (per image
+     * groups), label 1 where {@code g}, −1 where ignored.
+     */
+    private static HostRows hostRows(
+            Rows.Errors kind, NDArray values, boolean[] g, boolean[] valid, boolean withIgnored, double[] coefficients) {
+        long[] ids = new long[g.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = valid[i] ? (g[i] ? 1 : 0) : -1;
+        }
+        NDArray labels = values.getManager().create(ids);
+        Integer ignore = withIgnored ? -1 : null;
+        return kind == Rows.Errors.HINGE
+                ? HostRows.ofHinge(values, labels, ROWS, coefficients, ignore)
+                : HostRows.ofClasses(values.reshape(ROWS, 1, LENGTH), 1, labels, ROWS, new long[] {1}, coefficients, ignore);
     }
 
     /** One row by the definition: a full sort of its counted pixels, Algorithm 1, the gradient. */
