@@ -30,33 +30,42 @@ final class HingeRows {
         NDArray flatLabels = SegmentationInputs.integerLabels(labels).reshape(batch, pixels);
         int rows = options.perImage ? Math.toIntExact(batch) : 1;
         Integer ignoreIndex = options.ignoreIndex();
-        // The mean over rows; a row without a counted pixel adds 0 (and still counts in the
-        // mean): the kernels need one counted pixel per row, so its coefficient is 0.
-        double[] mean = new double[rows];
-        Arrays.fill(mean, 1.0 / rows);
         if (options.kernel.resolve(logits) == Kernel.HOST) {
             LabelCounts counts = LabelCounts.of(flatLabels, rows, 1, ignoreIndex, "{0, 1}");
+            boolean[] counted = new boolean[rows];
             for (int r = 0; r < rows; r++) {
-                if (counts.counted(r) == 0) {
-                    mean[r] = 0;
-                }
+                counted[r] = counts.counted(r) > 0;
             }
-            return LovaszKernel.hostLoss(HostRows.ofHinge(logits, flatLabels, rows, mean, ignoreIndex));
+            return LovaszKernel.hostLoss(HostRows.ofHinge(logits, flatLabels, rows, mean(counted), ignoreIndex));
         }
         SegmentationInputs.checkLabelRange(flatLabels, ignoreIndex, 0, 1, "{0, 1}");
         NDArray rowLabels = flatLabels.reshape(rows, -1);
         NDArray foreground = rowLabels.eq(1);
         NDArray valid = null;
+        boolean[] counted = new boolean[rows];
+        Arrays.fill(counted, true);
         if (ignoreIndex != null) {
             valid = rowLabels.neq(ignoreIndex);
             foreground = foreground.logicalAnd(valid);
-            boolean[] counted = valid.max(new int[] {-1}).toBooleanArray();
-            for (int r = 0; r < rows; r++) {
-                if (!counted[r]) {
-                    mean[r] = 0;
-                }
-            }
+            counted = valid.max(new int[] {-1}).toBooleanArray();
         }
-        return LovaszKernel.loss(new Rows(logits.reshape(rows, -1), foreground, valid, Rows.Errors.HINGE, mean));
+        return LovaszKernel.loss(
+                new Rows(logits.reshape(rows, -1), foreground, valid, Rows.Errors.HINGE, mean(counted)));
+    }
+
+    /**
+     * The coefficient of each row: a plain mean over rows, where a row without a counted pixel
+     * adds 0 (and still counts in the mean). The kernels need one counted pixel per row, so such
+     * a row gets coefficient 0.
+     *
+     * @param counted whether each row has a pixel that is not ignored
+     * @return the coefficients
+     */
+    private static double[] mean(boolean[] counted) {
+        double[] mean = new double[counted.length];
+        for (int r = 0; r < mean.length; r++) {
+            mean[r] = counted[r] ? 1.0 / mean.length : 0;
+        }
+        return mean;
     }
 }
