@@ -4,8 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 
 /**
- * A loss that holds an {@link InputContract} and nothing else of its own, computed from one
- * predictions array in a scope that closes every intermediate: the cross-entropy partners.
+ * A loss that holds an {@link InputContract} (and, in the subclass, its own scalar settings such
+ * as class weights or the focal γ), computed from one predictions array in a scope that closes
+ * every intermediate: the cross-entropy partners.
  */
 abstract class ContractLoss extends EvaluateOnceLoss {
 

@@ -69,7 +69,25 @@ public final class SegmentationLosses {
      * @return the composite loss
      */
     public static SimpleCompositeLoss crossEntropyPlusJaccard(TverskyLoss jaccard, double lambda) {
-        return crossEntropyPlus("CrossEntropyPlusJaccardLoss", crossEntropyLike(jaccard), jaccard, lambda);
+        return crossEntropyPlusJaccard(crossEntropyLike(jaccard), jaccard, lambda);
+    }
+
+    /**
+     * {@code CE + λ·Jaccard} with a cross-entropy of your own (class weights, focal γ), named
+     * "CrossEntropyPlusJaccardLoss". Both terms read the same labels and predictions, so their
+     * input contracts must agree on everything but label smoothing (see {@link
+     * #crossEntropyPlusLovasz(SegmentationCrossEntropyLoss, LovaszSoftmaxLoss, double)}).
+     *
+     * @param ce the cross-entropy, with its own weights and γ
+     * @param jaccard the Jaccard loss ({@link TverskyLoss#jaccard()}, or any Tversky loss)
+     * @param lambda the weight λ of the Jaccard term, finite
+     * @return the composite loss
+     * @throws IllegalArgumentException when the two losses expect different inputs, naming both
+     *     contracts
+     */
+    public static SimpleCompositeLoss crossEntropyPlusJaccard(
+            SegmentationCrossEntropyLoss ce, TverskyLoss jaccard, double lambda) {
+        return crossEntropyPlus("CrossEntropyPlusJaccardLoss", ce, jaccard, jaccard.getInputContract(), "Jaccard loss", lambda);
     }
 
     /**
@@ -81,7 +99,24 @@ public final class SegmentationLosses {
      * @return the composite loss
      */
     public static SimpleCompositeLoss crossEntropyPlusDice(TverskyLoss dice, double lambda) {
-        return crossEntropyPlus("CrossEntropyPlusDiceLoss", crossEntropyLike(dice), dice, lambda);
+        return crossEntropyPlusDice(crossEntropyLike(dice), dice, lambda);
+    }
+
+    /**
+     * {@code CE + λ·Dice} with a cross-entropy of your own (class weights, focal γ), named
+     * "CrossEntropyPlusDiceLoss"; the contracts must agree as for {@link
+     * #crossEntropyPlusJaccard(SegmentationCrossEntropyLoss, TverskyLoss, double)}.
+     *
+     * @param ce the cross-entropy, with its own weights and γ
+     * @param dice the Dice loss ({@link TverskyLoss#dice()}, or any Tversky loss)
+     * @param lambda the weight λ of the Dice term, finite
+     * @return the composite loss
+     * @throws IllegalArgumentException when the two losses expect different inputs, naming both
+     *     contracts
+     */
+    public static SimpleCompositeLoss crossEntropyPlusDice(
+            SegmentationCrossEntropyLoss ce, TverskyLoss dice, double lambda) {
+        return crossEntropyPlus("CrossEntropyPlusDiceLoss", ce, dice, dice.getInputContract(), "Dice loss", lambda);
     }
 
     /**
@@ -95,14 +130,57 @@ public final class SegmentationLosses {
      * @return the composite loss
      */
     public static SimpleCompositeLoss crossEntropyPlusLovasz(LovaszSoftmaxLoss lovasz, double lambda) {
-        return crossEntropyPlus("CrossEntropyPlusLovaszLoss", crossEntropyLike(lovasz), lovasz, lambda);
+        return crossEntropyPlusLovasz(crossEntropyLike(lovasz), lovasz, lambda);
+    }
+
+    /**
+     * {@code CE + λ·Lovász} with a cross-entropy of your own (class weights, focal γ), named
+     * "CrossEntropyPlusLovaszLoss":
+     *
+     * <pre>{@code
+     * SegmentationCrossEntropyLoss focal = SegmentationCrossEntropyLoss.builder()
+     *         .optIgnoreIndex(255).optClassWeights(0.5, 1, 2).optGamma(2).build();
+     * Loss loss = SegmentationLosses.crossEntropyPlusLovasz(
+     *         focal, LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build(), 0.5);
+     * }</pre>
+     *
+     * <p>Both terms read the same labels and predictions, so the cross-entropy's {@link
+     * InputContract} must equal the partner's in the ignore index, the class axis, logits or
+     * probabilities, and class ids or soft labels. Label smoothing is each loss's own treatment of
+     * the same class ids and may differ (a smoothed cross-entropy beside a Lovász loss).
+     *
+     * @param ce the cross-entropy, with its own weights and γ
+     * @param lovasz the Lovász-Softmax loss
+     * @param lambda the weight λ of the Lovász term, finite
+     * @return the composite loss
+     * @throws IllegalArgumentException when the two losses expect different inputs, naming both
+     *     contracts
+     */
+    public static SimpleCompositeLoss crossEntropyPlusLovasz(
+            SegmentationCrossEntropyLoss ce, LovaszSoftmaxLoss lovasz, double lambda) {
+        return crossEntropyPlus("CrossEntropyPlusLovaszLoss", ce, lovasz, lovasz.getInputContract(), "Lovász loss", lambda);
     }
 
     private static SimpleCompositeLoss crossEntropyPlus(
-            String name, SegmentationCrossEntropyLoss ce, EvaluateOnceLoss loss, double lambda) {
+            String name, SegmentationCrossEntropyLoss ce, EvaluateOnceLoss partner, InputContract contract,
+            String partnerName, double lambda) {
+        requireSameInputs(ce.getInputContract(), contract, partnerName);
         return new SimpleCompositeLoss(name)
                 .addLoss(ce)
-                .addLoss(WeightedLoss.builder().setLoss(loss).setWeight(lambda).build());
+                .addLoss(WeightedLoss.builder().setLoss(partner).setWeight(lambda).build());
+    }
+
+    /**
+     * Requires two contracts to read the same labels and predictions: equal but for label
+     * smoothing, each loss's own treatment of the same class ids.
+     */
+    private static void requireSameInputs(InputContract ce, InputContract partner, String partnerName) {
+        if (!ce.withLabelSmoothing(0).equals(partner.withLabelSmoothing(0))) {
+            throw new IllegalArgumentException(
+                    "the cross-entropy's inputs {" + ce + "} differ from the " + partnerName + "'s {"
+                            + partner + "}: give both the same ignore index, class axis, logits or"
+                            + " probabilities, and class ids or soft labels");
+        }
     }
 
     /**

@@ -92,6 +92,20 @@ public abstract class SettingsBuilder<B extends SettingsBuilder<B>> {
     }
 
     /**
+     * Checks a focal exponent γ: finite and {@code >= 0}.
+     *
+     * @param gamma γ
+     * @return γ
+     * @throws IllegalArgumentException naming γ when it is not
+     */
+    static double requireGamma(double gamma) {
+        if (!(gamma >= 0) || Double.isInfinite(gamma)) {
+            throw new IllegalArgumentException("gamma must be finite and >= 0, got " + gamma);
+        }
+        return gamma;
+    }
+
+    /**
      * Settings of the binary Lovász losses (hinge, multilabel): the {@link LovaszOptions} they
      * hand to the kernel, and whether the loss is computed per image.
      *

@@ -83,6 +83,11 @@ class BackwardAfterScopeTest {
                         .setWeight(0.7).build(), labels, logits),
                 new Case(WeightedLoss.builder().setLoss(SegmentationBinaryCrossEntropyLoss.builder()
                         .optIgnoreIndex(255).build()).setWeight(2.5).build(), binaryLabels, binaryLogits),
+                new Case(SegmentationBinaryCrossEntropyLoss.builder().optIgnoreIndex(255).optGamma(0.5).optAlpha(0.25)
+                        .build(), binaryLabels, binaryLogits),
+                new Case(SegmentationCrossEntropyLoss.builder().optClassWeights(1, 2, 0, 1, 0.5).optGamma(2).build(),
+                        labels, logits),
+                new Case(SegmentationCrossEntropyLoss.builder().optLabelSmoothing(0.1).optGamma(0.5).build(), labels, logits),
             };
             for (Case c : cases) {
                 assertGradientSurvivesMemoryReuse(c.loss, c.labels, c.predictions);

@@ -59,6 +59,12 @@ class EmptyShardTest {
         assertZero(LovaszMultilabelLoss.builder().optPerImage(true).optSigmoid(true).build(), multiclass, multiclass);
         assertZero(SegmentationCrossEntropyLoss.builder().optIgnoreIndex(255).build(), multiclass, ids);
         assertZero(SegmentationBinaryCrossEntropyLoss.builder().optIgnoreIndex(255).build(), ids, ids);
+        SegmentationCrossEntropyLoss focal =
+                SegmentationCrossEntropyLoss.builder().optIgnoreIndex(255).optClassWeights(1, 2, 3).optGamma(2).build();
+        assertZero(focal, multiclass, ids);
+        assertZero(SegmentationBinaryCrossEntropyLoss.builder().optGamma(2).optAlpha(0.25).build(), multiclass, multiclass);
+        assertZero(SegmentationLosses.crossEntropyPlusLovasz(focal, LovaszSoftmaxLoss.builder().optIgnoreIndex(255).build(), 1),
+                multiclass, ids);
         LovaszSoftmaxLoss lovasz = LovaszSoftmaxLoss.builder().build();
         assertZero(SegmentationLosses.crossEntropyPlusLovasz(lovasz, 0.5), multiclass, ids);
         assertZero(SegmentationLosses.crossEntropyThenLovasz(lovasz, 2), multiclass, ids);
