@@ -20,7 +20,8 @@ sys.path.insert(0, monai_root)
 import numpy  # noqa: E402
 import torch  # noqa: E402
 from monai.losses.dice import DiceLoss, GeneralizedDiceLoss  # noqa: E402
-from monai.losses.focal_loss import FocalLoss  # noqa: E402
+from monai.losses.focal_loss import FocalLoss, sigmoid_focal_loss, softmax_focal_loss  # noqa: E402
+from monai.networks.utils import one_hot  # noqa: E402
 
 torch.set_num_threads(1)
 SEED = 20261205
@@ -46,10 +47,43 @@ def tensor(t):
     return {"shape": list(t.shape), "data": [float(v) if t.is_floating_point() else int(v) for v in t.flatten().tolist()]}
 
 
+class Float64Focal:
+    """MONAI's FocalLoss casts its input to float32 (``input.float()``) before MONAI's focal functions.
+
+    For float64 reference values this calls the same module-level functions, ``softmax_focal_loss``
+    and ``sigmoid_focal_loss``, on the float64 input, then does what FocalLoss.forward does after
+    them with the arguments used here (per-class ``weight`` along the class axis, ``reduction="mean"``).
+    ``run`` checks the result against FocalLoss itself, to float32 accuracy.
+    """
+
+    def __init__(self, use_softmax, gamma, to_onehot_y=False, weight=None, alpha=None):
+        self.params = dict(use_softmax=use_softmax, gamma=gamma, to_onehot_y=to_onehot_y, weight=weight,
+                           alpha=alpha)
+
+    def __call__(self, x, target):
+        p = self.params
+        if p["to_onehot_y"]:
+            target = one_hot(target, num_classes=x.shape[1])
+        focal = softmax_focal_loss if p["use_softmax"] else sigmoid_focal_loss
+        loss = focal(x, target.to(x.dtype), p["gamma"], p["alpha"])
+        if p["weight"] is not None:
+            loss = torch.as_tensor(p["weight"], dtype=x.dtype).view([-1] + [1] * (x.dim() - 2)) * loss
+        return loss.mean()
+
+
 def run(name, factory, params, logits, label, label_kind, reference):
     x = logits.clone().requires_grad_(True)
-    loss = factory(**params)(x, label)
-    loss.backward()
+    if reference == "FocalLoss":
+        loss = Float64Focal(**params)(x, label)
+        loss.backward()
+        y = logits.clone().requires_grad_(True)  # the class itself, in float32 inside
+        check = FocalLoss(**params)(y, label)
+        check.backward()
+        assert abs(check.item() - loss.item()) <= 1e-6 * max(1.0, abs(loss.item())), (name, check.item(), loss.item())
+        assert (y.grad - x.grad).abs().max().item() <= 1e-7, (name, (y.grad - x.grad).abs().max().item())
+    else:
+        loss = factory(**params)(x, label)
+        loss.backward()
     return {
         "name": name,
         "function": reference,
@@ -106,7 +140,7 @@ for b, c, h, w in [(2, 3, 5, 7)]:
         cases.append(run(f"focal_sigmoid_gamma{gamma:g}_alpha0.25_b{b}c{c}h{h}w{w}",
                          FocalLoss, params, logits, multilabel, "multilabel", "FocalLoss"))
 
-files = ["monai/losses/dice.py", "monai/losses/focal_loss.py", "monai/losses/utils.py"]
+files = ["monai/losses/dice.py", "monai/losses/focal_loss.py", "monai/losses/utils.py", "monai/networks/utils.py"]
 print(json.dumps({
     "format": "monai-parity/1",
     "set": "public",
@@ -119,6 +153,8 @@ print(json.dumps({
     "seed": SEED,
     "notes": "logits are float32 draws (x2) widened to float64; label_kind class_ids: int64 [B, H, W] "
              "(MONAI got them as [B, 1, H, W] with to_onehot_y); multilabel: 0/1 float64 of the logits' shape; "
-             "params are the MONAI constructor's arguments, reduction mean, other arguments at their defaults",
+             "params are the MONAI constructor's arguments, reduction mean, other arguments at their defaults; "
+             "FocalLoss values are computed in float64 by MONAI's softmax_focal_loss / sigmoid_focal_loss "
+             "(FocalLoss itself casts to float32) and checked against FocalLoss to float32 accuracy",
     "cases": cases,
 }, indent=None))

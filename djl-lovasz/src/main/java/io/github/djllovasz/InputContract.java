@@ -20,6 +20,9 @@ import java.util.Objects;
  *   <li><b>hard or soft labels</b>: class ids of the prediction shape without the class axis (or
  *       with it of size 1), integer or float holding integers; or class probabilities of the
  *       prediction shape ({@link #isSoftLabels()});
+ *   <li><b>multilabel targets</b> ({@link #isMultilabel()}): per-channel targets in [0, 1] (0/1, or
+ *       soft) of the prediction shape, each channel its own binary problem: a sigmoid per channel
+ *       instead of the softmax over the class axis (SMP's multilabel mode);
  *   <li><b>label smoothing</b> ε of class ids, {@code (1 − ε)·onehot + ε/C};
  *   <li><b>dropped pixels</b>: the <b>ignore index</b> of class ids, or a <b>keep mask</b>, the
  *       optional second labels array (1 keep, 0 drop; boolean or 0/1) of the class-id shape.
@@ -29,7 +32,8 @@ import java.util.Objects;
  * <p>The rules, the same for every loss and for {@code MeanIoU}: at most two label arrays; a keep
  * mask holds only 0 and 1, has the class-id shape, lies on the labels' device and never comes
  * with an ignore index (fold the ignored pixels into the mask); soft labels take neither an
- * ignore index nor label smoothing; kept class ids lie in {@code [0, C)}. Each violation is an
+ * ignore index nor label smoothing, and neither do multilabel targets, which are not soft labels
+ * either; kept class ids lie in {@code [0, C)}. Each violation is an
  * {@code IllegalArgumentException} naming the offending shape or value (an {@code
  * IllegalStateException} when a builder combines settings that exclude each other).
  */
@@ -44,21 +48,28 @@ public final class InputContract {
     /** The label {@link #maskedClassIds} gives a keep mask's dropped pixels: never a class id. */
     public static final int DROPPED = -1;
 
-    private static final InputContract DEFAULTS = new InputContract(1, null, true, false, 0);
+    private static final InputContract DEFAULTS = new InputContract(1, null, true, false, 0, false);
 
     private final int classAxis;
     private final Integer ignoreIndex;
     private final boolean fromLogits;
     private final boolean softLabels;
     private final double labelSmoothing;
+    private final boolean multilabel;
 
     private InputContract(
-            int classAxis, Integer ignoreIndex, boolean fromLogits, boolean softLabels, double labelSmoothing) {
+            int classAxis,
+            Integer ignoreIndex,
+            boolean fromLogits,
+            boolean softLabels,
+            double labelSmoothing,
+            boolean multilabel) {
         this.classAxis = classAxis;
         this.ignoreIndex = ignoreIndex;
         this.fromLogits = fromLogits;
         this.softLabels = softLabels;
         this.labelSmoothing = labelSmoothing;
+        this.multilabel = multilabel;
     }
 
     /** @return class axis 1, no ignore index, logits, class ids, no label smoothing */
@@ -75,7 +86,8 @@ public final class InputContract {
      */
     public InputContract withClassAxis(int axis) {
         return new InputContract(
-                SegmentationInputs.requireNotBatchAxis(axis), ignoreIndex, fromLogits, softLabels, labelSmoothing);
+                SegmentationInputs.requireNotBatchAxis(axis), ignoreIndex, fromLogits, softLabels, labelSmoothing,
+                multilabel);
     }
 
     /**
@@ -85,7 +97,7 @@ public final class InputContract {
      * @return the new contract
      */
     public InputContract withIgnoreIndex(Integer index) {
-        return new InputContract(classAxis, index, fromLogits, softLabels, labelSmoothing);
+        return new InputContract(classAxis, index, fromLogits, softLabels, labelSmoothing, multilabel);
     }
 
     /**
@@ -95,7 +107,7 @@ public final class InputContract {
      * @return the new contract
      */
     public InputContract withFromLogits(boolean logits) {
-        return new InputContract(classAxis, ignoreIndex, logits, softLabels, labelSmoothing);
+        return new InputContract(classAxis, ignoreIndex, logits, softLabels, labelSmoothing, multilabel);
     }
 
     /**
@@ -105,7 +117,7 @@ public final class InputContract {
      * @return the new contract
      */
     public InputContract withSoftLabels(boolean soft) {
-        return new InputContract(classAxis, ignoreIndex, fromLogits, soft, labelSmoothing);
+        return new InputContract(classAxis, ignoreIndex, fromLogits, soft, labelSmoothing, multilabel);
     }
 
     /**
@@ -116,16 +128,35 @@ public final class InputContract {
      * @throws IllegalArgumentException for ε outside [0, 1)
      */
     public InputContract withLabelSmoothing(double epsilon) {
-        return new InputContract(classAxis, ignoreIndex, fromLogits, softLabels, SoftTargets.requireEpsilon(epsilon));
+        return new InputContract(
+                classAxis, ignoreIndex, fromLogits, softLabels, SoftTargets.requireEpsilon(epsilon), multilabel);
+    }
+
+    /**
+     * Returns this contract with multilabel targets (true) or not (false): per-channel targets in
+     * [0, 1] of the prediction shape, a sigmoid per channel.
+     *
+     * @param multi whether the labels are multilabel targets
+     * @return the new contract
+     */
+    public InputContract withMultilabel(boolean multi) {
+        return new InputContract(classAxis, ignoreIndex, fromLogits, softLabels, labelSmoothing, multi);
     }
 
     /**
      * Checks the settings against each other; the builders call it when they build.
      *
      * @return this contract
-     * @throws IllegalStateException for soft labels with an ignore index or label smoothing
+     * @throws IllegalStateException for soft labels with an ignore index or label smoothing, and
+     *     for multilabel targets with soft labels, an ignore index or label smoothing
      */
     public InputContract requireConsistent() {
+        if (multilabel && (softLabels || ignoreIndex != null || labelSmoothing > 0)) {
+            throw new IllegalStateException(
+                    "multilabel targets take neither soft labels (" + softLabels + "), an ignore index ("
+                            + ignoreIndex + ") nor label smoothing (" + labelSmoothing + "): they are"
+                            + " per-channel targets in [0, 1] already; drop pixels with a keep mask");
+        }
         if (softLabels && (ignoreIndex != null || labelSmoothing > 0)) {
             throw new IllegalStateException(
                     "soft labels take neither an ignore index (" + ignoreIndex + ") nor label"
@@ -153,6 +184,14 @@ public final class InputContract {
     /** @return whether labels are class probabilities of the prediction shape */
     public boolean isSoftLabels() {
         return softLabels;
+    }
+
+    /**
+     * @return whether labels are multilabel targets: per-channel values in [0, 1] of the prediction
+     *     shape, scored with a sigmoid per channel
+     */
+    public boolean isMultilabel() {
+        return multilabel;
     }
 
     /** @return the label smoothing ε of class ids (0: none) */
@@ -253,7 +292,7 @@ public final class InputContract {
      * Checks a keep mask's device, size (the class ids'; for soft labels the caller checks the
      * shape against the predictions) and values, and that no ignore index comes with it.
      *
-     * @param labels {@code (class ids or soft labels, keep mask)}
+     * @param labels {@code (class ids, soft labels or multilabel targets, keep mask)}
      * @return the mask as a boolean array of the class-id shape
      */
     NDArray requireKeepMask(NDList labels) {
@@ -265,7 +304,7 @@ public final class InputContract {
         }
         NDArray targets = labels.get(0);
         NDArray keep = labels.get(1);
-        if (!softLabels && keep.getShape().size() != targets.getShape().size()) {
+        if (!softLabels && !multilabel && keep.getShape().size() != targets.getShape().size()) {
             throw new IllegalArgumentException("keep mask of shape " + keep.getShape()
                     + " does not match labels of shape " + targets.getShape());
         }
@@ -290,19 +329,20 @@ public final class InputContract {
         InputContract c = (InputContract) o;
         return classAxis == c.classAxis && Objects.equals(ignoreIndex, c.ignoreIndex)
                 && fromLogits == c.fromLogits && softLabels == c.softLabels
-                && labelSmoothing == c.labelSmoothing;
+                && labelSmoothing == c.labelSmoothing && multilabel == c.multilabel;
     }
 
     /** {@inheritDoc} */
     @Override
     public int hashCode() {
-        return Objects.hash(classAxis, ignoreIndex, fromLogits, softLabels, labelSmoothing);
+        return Objects.hash(classAxis, ignoreIndex, fromLogits, softLabels, labelSmoothing, multilabel);
     }
 
     /** {@inheritDoc} */
     @Override
     public String toString() {
         return "classAxis=" + classAxis + ", ignoreIndex=" + ignoreIndex + ", fromLogits=" + fromLogits
-                + ", softLabels=" + softLabels + ", labelSmoothing=" + labelSmoothing;
+                + ", softLabels=" + softLabels + ", labelSmoothing=" + labelSmoothing
+                + (multilabel ? ", multilabel=true" : "");
     }
 }

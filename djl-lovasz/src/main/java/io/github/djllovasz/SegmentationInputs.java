@@ -277,26 +277,27 @@ final class SegmentationInputs {
     static final double SOFT_LABEL_SUM_TOLERANCE = InputContract.SOFT_LABEL_TOLERANCE;
 
     /**
-     * Checks that soft targets (class probabilities per pixel) fit the predictions: floating point
-     * and the predictions' shape, class axis included. Values are not looked at, so this holds for
-     * an empty batch too.
+     * Checks that soft targets (class probabilities per pixel) or multilabel targets fit the
+     * predictions: floating point and the predictions' shape, class axis included. Values are not
+     * looked at, so this holds for an empty batch too.
      *
-     * @param labels soft targets
+     * @param labels soft or multilabel targets
      * @param predictions the predictions {@code [B, C, d1, ...]}
      * @param classAxis the resolved class axis
+     * @param what "soft labels" or "multilabel targets", for the messages
      * @throws IllegalArgumentException naming the type or both shapes
      */
-    static void requireSoftLabelShape(NDArray labels, NDArray predictions, int classAxis) {
+    static void requireTargetShape(NDArray labels, NDArray predictions, int classAxis, String what) {
         Shape shape = labels.getShape();
         if (!labels.getDataType().isFloating()) {
             throw new IllegalArgumentException(
-                    "soft labels must be floating-point class probabilities, got "
-                            + labels.getDataType() + " " + shape
-                            + " (class ids? build the loss without optSoftLabels(true))");
+                    what + " must be floating-point values in [0, 1], got " + labels.getDataType() + " "
+                            + shape + " (class ids? build the loss without "
+                            + (what.startsWith("soft") ? "optSoftLabels(true))" : "optMultilabel(true))"));
         }
         if (!shape.equals(predictions.getShape())) {
             throw new IllegalArgumentException(
-                    "soft labels of shape " + shape + " do not fit predictions of shape "
+                    what + " of shape " + shape + " do not fit predictions of shape "
                             + predictions.getShape() + ": expected the same shape, class axis "
                             + classAxis + " included");
         }
@@ -304,9 +305,9 @@ final class SegmentationInputs {
 
     /**
      * Checks the values of soft targets (class probabilities per pixel): every value finite and in
-     * {@code [0, 1]}, and at every kept pixel a class sum within {@link #SOFT_LABEL_SUM_TOLERANCE}
-     * of 1 (dropped pixels may hold anything finite in [0, 1], e.g. all zeros). Check the shape
-     * first ({@link #requireSoftLabelShape}).
+     * {@code [0, 1]} ({@link #checkUnitInterval}), and at every kept pixel a class sum within
+     * {@link #SOFT_LABEL_SUM_TOLERANCE} of 1 (dropped pixels may hold anything finite in [0, 1],
+     * e.g. all zeros). Check the shape first ({@link #requireTargetShape}).
      *
      * @param labels soft targets {@code [B, C, d1, ...]}
      * @param classAxis the resolved class axis
@@ -319,20 +320,7 @@ final class SegmentationInputs {
         if (shape.size() == 0) {
             return;
         }
-        // x − x is 0 for finite x and NaN for NaN and ±Inf.
-        NDArray notFinite = labels.sub(labels).neq(0);
-        if (notFinite.any().getBoolean()) {
-            throw new IllegalArgumentException(
-                    "soft labels of shape " + shape + " hold the non-finite value "
-                            + labels.booleanMask(notFinite).flatten().getFloat(0));
-        }
-        float min = labels.min().toType(DataType.FLOAT32, false).getFloat();
-        float max = labels.max().toType(DataType.FLOAT32, false).getFloat();
-        if (!(min >= 0f && max <= 1f)) {
-            throw new IllegalArgumentException(
-                    "soft labels must lie in [0, 1], but soft labels of shape " + shape
-                            + " range over [" + min + ", " + max + "]");
-        }
+        checkUnitInterval(labels, "soft labels");
         NDArray sums = labels.sum(new int[] {classAxis});
         NDArray bad = sums.sub(1).abs().gt(SOFT_LABEL_SUM_TOLERANCE);
         if (keep != null) {
@@ -344,6 +332,31 @@ final class SegmentationInputs {
                     "soft labels of shape " + shape + " must sum to 1 over class axis " + classAxis
                             + " (within " + SOFT_LABEL_SUM_TOLERANCE + ") at every kept pixel, but one"
                             + " sums to " + sum);
+        }
+    }
+
+    /**
+     * Requires every value finite and in {@code [0, 1]}: soft labels, multilabel targets.
+     *
+     * @param labels the targets, not empty
+     * @param what "soft labels" or "multilabel targets", for the messages
+     * @throws IllegalArgumentException naming the offending value or range
+     */
+    static void checkUnitInterval(NDArray labels, String what) {
+        Shape shape = labels.getShape();
+        // x − x is 0 for finite x and NaN for NaN and ±Inf.
+        NDArray notFinite = labels.sub(labels).neq(0);
+        if (notFinite.any().getBoolean()) {
+            throw new IllegalArgumentException(
+                    what + " of shape " + shape + " hold the non-finite value "
+                            + labels.booleanMask(notFinite).flatten().toType(DataType.FLOAT64, false).getDouble(0));
+        }
+        float min = labels.min().toType(DataType.FLOAT32, false).getFloat();
+        float max = labels.max().toType(DataType.FLOAT32, false).getFloat();
+        if (!(min >= 0f && max <= 1f)) {
+            throw new IllegalArgumentException(
+                    what + " must lie in [0, 1], but " + what + " of shape " + shape
+                            + " range over [" + min + ", " + max + "]");
         }
     }
 

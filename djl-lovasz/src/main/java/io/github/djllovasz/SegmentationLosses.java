@@ -52,6 +52,14 @@ public final class SegmentationLosses {
         return TverskyLoss.jaccard().build();
     }
 
+    /**
+     * @return the Generalized Dice loss with MONAI's defaults ({@link GeneralizedDiceLoss#builder()}:
+     *     square weights, per image)
+     */
+    public static GeneralizedDiceLoss generalizedDice() {
+        return GeneralizedDiceLoss.builder().build();
+    }
+
     /** @return the Dice semimetric loss with the reference's defaults ({@link TverskyLoss#dice()}) */
     public static TverskyLoss dice() {
         return TverskyLoss.dice().build();
@@ -209,6 +217,13 @@ public final class SegmentationLosses {
     }
 
     private static SegmentationCrossEntropyLoss crossEntropyLike(TverskyLoss loss) {
-        return SegmentationCrossEntropyLoss.builder().inputs(loss.getInputContract()).build();
+        InputContract contract = loss.getInputContract();
+        if (contract.isMultilabel()) {
+            throw new IllegalArgumentException(
+                    loss.getName() + " takes multilabel targets, which a softmax cross-entropy cannot:"
+                            + " pair it with SegmentationBinaryCrossEntropyLoss (sigmoid per channel) in a"
+                            + " SimpleCompositeLoss, with WeightedLoss for λ");
+        }
+        return SegmentationCrossEntropyLoss.builder().inputs(contract).build();
     }
 }

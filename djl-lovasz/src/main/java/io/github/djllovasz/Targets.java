@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 
 /**
  * Step 1 of the losses that take soft targets ({@link TverskyLoss}, and {@link
@@ -19,6 +20,8 @@ import ai.djl.ndarray.types.Shape;
  *       dropped;
  *   <li>soft labels: class probabilities of the prediction shape, checked by {@link
  *       SegmentationInputs#checkSoftLabels};
+ *   <li>multilabel targets: per-channel values in [0, 1] of the prediction shape, checked by
+ *       {@link SegmentationInputs#checkUnitInterval};
  *   <li>a second array, if present, is the keep mask (1 keep, 0 drop; boolean or 0/1) of the hard
  *       label shape. A keep mask and an ignore index together are rejected: the reference applies
  *       only the mask then, which silently counts ignored labels.
@@ -54,7 +57,7 @@ final class Targets {
         InputContract.requireLabelCount(labels);
         NDArray targets = labels.get(0);
         int axis;
-        if (input.isSoftLabels()) {
+        if (input.isSoftLabels() || input.isMultilabel()) {
             SegmentationInputs.requireFloatAndSameDevice(targets, predictions, what);
             Shape shape = predictions.getShape();
             if (shape.dimension() < 2) {
@@ -62,7 +65,7 @@ final class Targets {
                         what + " must be [B, C, ...] with a batch and a class axis, got shape " + shape);
             }
             axis = SegmentationInputs.resolveClassAxis(input.getClassAxis(), shape);
-            SegmentationInputs.requireSoftLabelShape(targets, predictions, axis);
+            SegmentationInputs.requireTargetShape(targets, predictions, axis, targetKind(input));
         } else {
             axis = SegmentationInputs.requireClassAxisShapes(targets, predictions, input.getClassAxis(), what);
         }
@@ -96,8 +99,12 @@ final class Targets {
         NDArray kept =
                 labels.size() == 2 ? input.requireKeepMask(labels).reshape(batch, -1) : null;
         NDArray values;
-        if (softLabels) {
-            SegmentationInputs.checkSoftLabels(targets, axis, kept);
+        if (softLabels || input.isMultilabel()) {
+            if (softLabels) {
+                SegmentationInputs.checkSoftLabels(targets, axis, kept);
+            } else {
+                SegmentationInputs.checkUnitInterval(targets, targetKind(input));
+            }
             values = classFirst(targets, axis).toType(type, false);
         } else {
             NDArray ids = SegmentationInputs.classIdRows(shape, labels.get(0));
@@ -119,6 +126,35 @@ final class Targets {
             values = values.mul(keep);
         }
         return new Targets(values, keep, softLabels || smoothing > 0);
+    }
+
+    /**
+     * Step 1's probabilities {@code p [B, C, P]}, zero at dropped pixels: the softmax over the
+     * class axis of logits, a sigmoid per channel for multilabel targets, or the predictions
+     * themselves, checked to lie in [0, 1], with {@code optFromLogits(false)}.
+     *
+     * @param predictions {@code [B, C, d1, ...]}, already widened
+     * @param axis the resolved class axis
+     * @param input the input contract (logits or probabilities, multilabel)
+     * @return the probabilities, differentiable with respect to the predictions
+     */
+    NDArray probabilities(NDArray predictions, int axis, InputContract input) {
+        NDArray probas;
+        if (!input.isFromLogits()) {
+            SegmentationInputs.checkProbabilities(predictions);
+            probas = predictions;
+        } else if (input.isMultilabel()) {
+            probas = Activation.sigmoid(predictions);
+        } else {
+            probas = predictions.softmax(axis);
+        }
+        NDArray p = classFirst(probas, axis);
+        return keep == null ? p : p.mul(keep);
+    }
+
+    /** @return what the targets are called in messages */
+    private static String targetKind(InputContract input) {
+        return input.isMultilabel() ? "multilabel targets" : "soft labels";
     }
 
     /**

@@ -37,39 +37,19 @@ final class TverskyKernel {
      * @return the scalar loss, attached to the predictions' manager
      */
     static NDArray loss(NDList labels, NDArray predictions, TverskyOptions o) {
-        return Scoped.compute(
-                () -> {
-                    NDArray widened = EngineQuirks.widen(predictions);
-                    int axis = Targets.requireShapes(labels, widened, o.input, "predictions");
-                    requireSeveralClasses(widened.getShape(), axis);
-                    if (SegmentationInputs.isEmptyBatch(widened)) {
-                        return SegmentationInputs.zeroLoss(widened);
-                    }
-                    SegmentationInputs.requireNonEmpty(widened, "predictions");
-                    return compute(labels, widened, axis, o);
-                },
-                predictions,
-                labels);
+        return OverlapKernel.run(labels, predictions, o.input, o.includeBackground, (widened, axis) ->
+                compute(labels, widened, axis, o));
     }
 
     private static NDArray compute(NDList labels, NDArray predictions, int axis, TverskyOptions o) {
         DataType type = predictions.getDataType();
         Shape shape = predictions.getShape();
         NDArray classWeights = classWeights(predictions, shape, axis, o.classWeights);
+        NDArray counted = o.includeBackground ? null : OverlapKernel.withoutBackground(predictions, shape.get(axis));
 
         // Step 1: targets and probabilities [B, C, P], zero at dropped pixels.
         Targets targets = Targets.of(labels, predictions, axis, o.input);
-        NDArray probas;
-        if (o.input.isFromLogits()) {
-            probas = predictions.softmax(axis);
-        } else {
-            SegmentationInputs.checkProbabilities(predictions);
-            probas = predictions;
-        }
-        NDArray p = Targets.classFirst(probas, axis);
-        if (targets.keep != null) {
-            p = p.mul(targets.keep);
-        }
+        NDArray p = targets.probabilities(predictions, axis, o.input);
         NDArray y = targets.values;
 
         // Step 2: cardinalities per image and class [B, C].
@@ -91,12 +71,12 @@ final class TverskyKernel {
         if (o.datasetReduction > 0) {
             int[] batch = {0};
             NDArray l = classLoss(tp.sum(batch), fp.sum(batch), fn.sum(batch), classWeights, o);
-            NDArray active = active(mode, largest.max(batch), threshold, type);
+            NDArray active = active(mode, largest.max(batch), threshold, type, counted);
             total = weighted(total, meanOfMeans(l.reshape(1, -1), active.reshape(1, -1), 1), o.datasetReduction);
         }
         if (o.imageReduction > 0 || o.classReduction > 0) {
             NDArray l = classLoss(tp, fp, fn, classWeights, o);
-            NDArray active = active(mode, largest, threshold, type);
+            NDArray active = active(mode, largest, threshold, type, counted);
             if (o.imageReduction > 0) {
                 total = weighted(total, meanOfMeans(l, active, 1), o.imageReduction);
             }
@@ -122,9 +102,14 @@ final class TverskyKernel {
         return classWeights == null ? l : l.mul(classWeights);
     }
 
-    /** Step 4: 1 where a class takes part, else 0 (ALL: everywhere; PRESENT: largest > threshold). */
-    private static NDArray active(ClassSelection mode, NDArray largest, Number threshold, DataType type) {
-        return mode.isAll() ? largest.onesLike() : largest.gt(threshold).toType(type, false);
+    /**
+     * Step 4: 1 where a class takes part, else 0 (ALL: everywhere; PRESENT: largest &gt;
+     * threshold), and 0 for class 0 when {@code counted} leaves the background out.
+     */
+    private static NDArray active(
+            ClassSelection mode, NDArray largest, Number threshold, DataType type, NDArray counted) {
+        NDArray active = mode.isAll() ? largest.onesLike() : largest.gt(threshold).toType(type, false);
+        return counted == null ? active : active.mul(counted);
     }
 
     /**
@@ -162,17 +147,5 @@ final class TverskyKernel {
         }
         return EngineQuirks.copyDoubles(predictions.getManager(), weights)
                 .toType(predictions.getDataType(), false);
-    }
-
-    /** C = 1 has no softmax to speak of: the loss would be constant. */
-    private static void requireSeveralClasses(Shape shape, int axis) {
-        if (shape.get(axis) == 1) {
-            throw new IllegalArgumentException(
-                    "predictions of shape " + shape + " have C = 1 class along axis " + axis
-                            + ": a softmax over one class is always 1, so this loss would be constant"
-                            + " with zero gradient. For binary segmentation use LovaszHingeLoss or"
-                            + " LovaszSoftmaxLoss with C = 1 (Lovász-sigmoid), or give two classes"
-                            + " (background, foreground)");
-        }
     }
 }

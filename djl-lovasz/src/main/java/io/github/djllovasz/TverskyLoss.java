@@ -45,6 +45,15 @@ import java.util.Objects;
  *   loss = w_D·L_D + w_I·L_I + w_C·L_C                 (default w_D = 1, w_I = w_C = 0)
  * </pre>
  *
+ * <p><b>Multilabel and background</b> (MONAI's {@code DiceLoss(sigmoid=True)}, SMP's multilabel
+ * mode): with {@link OverlapLossBuilder#optMultilabel optMultilabel(true)} the labels are
+ * per-channel targets in [0, 1] of the prediction shape and {@code p} is a sigmoid per channel, so
+ * every channel is its own binary problem (C = 1 allowed). {@link
+ * OverlapLossBuilder#optIncludeBackground optIncludeBackground(false)} leaves class 0 out of every
+ * mean, after the softmax over all classes, as MONAI's {@code include_background=False}. MONAI's
+ * {@code DiceLoss} with {@code smooth_nr = smooth_dr = σ} is {@code dice().optSmooth(σ/2)
+ * .optClasses(ALL)}, with {@code optPerImage(!batch)}.
+ *
  * <p>A term with nothing active is 0 with a zero gradient. Class weights are not normalised: the
  * means divide by counts, not by {@code Σ w_c} (as in the reference, unlike {@link
  * LovaszSoftmaxLoss}'s weighted mean).
@@ -55,8 +64,8 @@ import java.util.Objects;
  * prediction shape: finite, in [0, 1], summing to 1 over the class axis within {@value
  * SegmentationInputs#SOFT_LABEL_SUM_TOLERANCE} at every kept pixel. An optional second array is a
  * keep mask (1 keep, 0 drop; boolean or 0/1) of the class-id shape. Class ids outside {@code [0,
- * C)} that are not ignored are rejected (the reference clamps them), and so is C = 1 (a softmax
- * over one class is constant: use {@link LovaszHingeLoss} or Lovász-sigmoid). The ignore index
+ * C)} that are not ignored are rejected (the reference clamps them), and so is C = 1 with a softmax (a softmax
+ * over one class is constant: use multilabel targets, {@link LovaszHingeLoss} or Lovász-sigmoid). The ignore index
  * applies to class ids only; a keep mask together with an ignore index is rejected (the reference
  * then silently counts the ignored labels). Dropped pixels get exactly zero gradient. An empty batch
  * (B = 0) gives 0 with a zero gradient. Evaluated once per training step ({@link
@@ -67,6 +76,7 @@ import java.util.Objects;
  * Loss dml = TverskyLoss.dice().optSoftLabels(true).build();                   // soft targets [B, C, H, W]
  * Loss tversky = TverskyLoss.tversky(0.3, 0.7).build();
  * Loss smoothed = TverskyLoss.jaccard().optLabelSmoothing(0.1).optIgnoreIndex(255).build();
+ * Loss multilabel = TverskyLoss.dice().optMultilabel(true).build();           // 0/1 targets [B, C, H, W]
  * NDArray loss = jml.evaluate(new NDList(classIds, keepMask), new NDList(logits));
  * }</pre>
  */
@@ -143,7 +153,7 @@ public class TverskyLoss extends EvaluateOnceLoss {
     }
 
     /** Builds a {@link TverskyLoss}; every setting is optional. */
-    public static final class Builder extends SoftLabelBuilder<Builder> {
+    public static final class Builder extends OverlapLossBuilder<Builder> {
 
         private final TverskyOptions options = new TverskyOptions();
 
@@ -333,6 +343,7 @@ public class TverskyLoss extends EvaluateOnceLoss {
         TverskyOptions options() {
             TverskyOptions copy = options.copy();
             copy.input = inputContract();
+            copy.includeBackground = includeBackground;
             return copy;
         }
 

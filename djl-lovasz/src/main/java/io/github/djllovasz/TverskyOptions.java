@@ -28,6 +28,8 @@ final class TverskyOptions implements Cloneable {
     ClassSelection softClasses = ClassSelection.ALL;
     /** PRESENT means a largest kept target strictly above this. */
     double threshold = 0.01;
+    /** Whether class 0 takes part (false: MONAI's {@code include_background=False}). */
+    boolean includeBackground = true;
     /** Weights of the dataset, per-image and per-class reductions. */
     double datasetReduction = 1;
     double imageReduction;
@@ -52,7 +54,8 @@ final class TverskyOptions implements Cloneable {
         return "alpha=" + alpha + ", beta=" + beta + ", gamma=" + gamma + ", smooth=" + smooth
                 + ", norm=" + norm + ", logLoss=" + logLoss + ", reductions(D, I, C)=(" + datasetReduction
                 + ", " + imageReduction + ", " + classReduction + "), classes(hard, soft)=(" + hardClasses
-                + ", " + softClasses + "), threshold=" + threshold + ", " + input
+                + ", " + softClasses + "), threshold=" + threshold
+                + (includeBackground ? "" : ", includeBackground=false") + ", " + input
                 + (classWeights == null ? "" : ", classWeights=" + Arrays.toString(classWeights));
     }
 }

@@ -23,7 +23,7 @@ class ReadmeMatrixTest {
 
     private static final List<String> PACKAGES =
             List.of("io.github.djllovasz.errors", "io.github.djllovasz.reliability", "io.github.djllovasz.parity", "io.github.djllovasz.training", "io.github.djllovasz.composite",
-                    "io.github.djllovasz.metric");
+                    "io.github.djllovasz.metric", "io.github.djllovasz.properties");
 
     @Test
     void everyRowNamesAnExistingTest() throws IOException {

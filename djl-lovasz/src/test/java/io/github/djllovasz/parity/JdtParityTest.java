@@ -18,14 +18,11 @@ import io.github.djllovasz.TverskyLoss;
 import io.github.djllovasz.testutil.Grad;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicNode;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -56,25 +53,7 @@ class JdtParityTest {
 
     @TestFactory
     List<DynamicNode> parity() throws IOException, URISyntaxException {
-        List<DynamicNode> nodes = new ArrayList<>();
-        for (Path file : ParityChecks.files("/parity-jdt", "jdt.parity.dir")) {
-            List<Fixture.Case> cases = Fixture.read(file, FORMAT);
-            if (cases.isEmpty()) {
-                nodes.add(DynamicTest.dynamicTest(file.toString(), () -> fail(file + " yields zero cases")));
-            }
-            for (Fixture.Case c : cases) {
-                for (DataType type : ParityChecks.TYPES) {
-                    AtomicInteger passed = COUNTS.add(type);
-                    nodes.add(DynamicTest.dynamicTest(
-                            c.file() + "/" + c.name() + " [" + type + "]",
-                            () -> {
-                                check(c, type);
-                                passed.incrementAndGet();
-                            }));
-                }
-            }
-        }
-        return nodes;
+        return ParityChecks.tests("/parity-jdt", "jdt.parity.dir", FORMAT, c -> COUNTS, JdtParityTest::check);
     }
 
     @AfterAll

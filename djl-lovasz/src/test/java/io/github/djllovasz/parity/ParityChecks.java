@@ -19,8 +19,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
 
 /**
  * What the parity suites share: where the fixture files are, the tolerances of the fixtures'
@@ -55,6 +59,45 @@ final class ParityChecks {
         }
         assertFalse(files.isEmpty(), "no parity fixtures found in " + resource);
         return files;
+    }
+
+    /**
+     * One dynamic test per case and float type, over every fixture file of a suite; a file with
+     * no case is a failing test.
+     *
+     * @param resource the folder on the test classpath
+     * @param property the system property naming another folder
+     * @param format the fixtures' format
+     * @param counts the counts a case adds to (its summary line)
+     * @param check checks one case in one float type, throwing when it fails
+     * @return the tests
+     */
+    static List<DynamicNode> tests(
+            String resource,
+            String property,
+            String format,
+            Function<Fixture.Case, Counts> counts,
+            BiConsumer<Fixture.Case, DataType> check)
+            throws IOException, URISyntaxException {
+        List<DynamicNode> nodes = new ArrayList<>();
+        for (Path file : files(resource, property)) {
+            List<Fixture.Case> cases = Fixture.read(file, format);
+            if (cases.isEmpty()) {
+                nodes.add(DynamicTest.dynamicTest(file.toString(), () -> fail(file + " yields zero cases")));
+            }
+            for (Fixture.Case c : cases) {
+                for (DataType type : TYPES) {
+                    AtomicInteger passed = counts.apply(c).add(type);
+                    nodes.add(DynamicTest.dynamicTest(
+                            c.file() + "/" + c.name() + " [" + type + "]",
+                            () -> {
+                                check.accept(c, type);
+                                passed.incrementAndGet();
+                            }));
+                }
+            }
+        }
+        return nodes;
     }
 
     private static List<Path> jsonFiles(Path dir) throws IOException {

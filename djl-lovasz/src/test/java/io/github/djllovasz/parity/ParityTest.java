@@ -17,16 +17,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicNode;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -45,29 +40,8 @@ class ParityTest {
     private static final ParityChecks.Counts COUNTS = new ParityChecks.Counts();
 
     @TestFactory
-    Stream<DynamicNode> parity() throws IOException, URISyntaxException {
-        List<Path> files = ParityChecks.files("/parity", "lovasz.parity.dir");
-        List<DynamicNode> nodes = new ArrayList<>();
-        for (Path file : files) {
-            List<Fixture.Case> cases = Fixture.read(file);
-            if (cases.isEmpty()) {
-                nodes.add(DynamicTest.dynamicTest(file.toString(), () -> fail(file + " yields zero cases")));
-                continue;
-            }
-            for (Fixture.Case c : cases) {
-                for (DataType type : ParityChecks.TYPES) {
-                    AtomicInteger passed = COUNTS.add(type);
-                    nodes.add(
-                            DynamicTest.dynamicTest(
-                                    c.file() + "/" + c.name() + " [" + type + "]",
-                                    () -> {
-                                        check(c, type);
-                                        passed.incrementAndGet();
-                                    }));
-                }
-            }
-        }
-        return nodes.stream();
+    List<DynamicNode> parity() throws IOException, URISyntaxException {
+        return ParityChecks.tests("/parity", "lovasz.parity.dir", Fixture.FORMAT, c -> COUNTS, ParityTest::check);
     }
 
     @AfterAll

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import java.util.function.Function;
+import org.junit.jupiter.api.Assertions;
 
 /** Loss value and gradient of a scalar function of one array, via the engine's autograd. */
 public final class Grad {
@@ -54,6 +55,30 @@ public final class Grad {
         double v = toDoubles(loss)[0];
         loss.close();
         return v;
+    }
+
+    /**
+     * Asserts that autograd equals central finite differences (step 1e-6) within 1e-7, at every
+     * seventh entry of a float64 input.
+     *
+     * @param what the case, for the message
+     * @param x the float64 input
+     * @param f the scalar function
+     */
+    public static void assertMatchesFiniteDifferences(String what, NDArray x, Function<NDArray, NDArray> f) {
+        double[] analytic = of(x, f).gradient;
+        double[] values = x.toDoubleArray();
+        double eps = 1e-6;
+        for (int i = 0; i < values.length; i += 7) {
+            double[] up = values.clone();
+            double[] down = values.clone();
+            up[i] += eps;
+            down[i] -= eps;
+            double fu = value(x.getManager().create(up, x.getShape()), f);
+            double fd = value(x.getManager().create(down, x.getShape()), f);
+            double numeric = (fu - fd) / (2 * eps);
+            Assertions.assertEquals(numeric, analytic[i], 1e-7, what + " d/dx[" + i + "]");
+        }
     }
 
     /**
