@@ -117,7 +117,8 @@ public final class SegmentationCounts implements Serializable {
      * @param input the class axis, ignore index and logits or probabilities
      * @param labels class ids (0/1 for a binary model), optionally a keep mask as a second array
      * @param predictions the scores in the first array
-     * @return the batch's counts, C×C (2×2 for a binary model), on the host
+     * @return the batch's counts, C×C (2×2 for a binary model), on the host; one image per entry
+     *     of the batch axis, those without a counted pixel left out
      * @throws IllegalArgumentException for shapes, labels or probabilities that do not fit, naming them
      */
     public static SegmentationCounts count(

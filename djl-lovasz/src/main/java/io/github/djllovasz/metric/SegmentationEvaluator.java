@@ -14,8 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * every update counted once by {@link SegmentationCounts#count} and merged in, every figure read
  * from a {@link SegmentationReport} under this evaluator's {@link EmptyPolicy} and background
  * setting (per-image and per-class Dice and more: {@link #getReport}). {@link MeanIoU} and {@link
- * MeanDice} differ only in the figure {@link
- * #getAccumulator(String)} returns ({@link #value}).
+ * MeanDice} differ only in the figure {@link #getAccumulator(String)} returns ({@link #value}).
  *
  * <p>{@link #getCounts(String)} returns a copy of a key's counts, to be merged with the counts of
  * other processes or devices ({@link SegmentationCounts#merge}). Accumulators may be updated and
@@ -281,7 +280,8 @@ public abstract class SegmentationEvaluator extends Evaluator {
      * Returns mIoU^I_b of every image accumulated under a key that had a counted pixel.
      *
      * @param key the accumulator's name
-     * @return one value per image, in the order counted
+     * @return one value per image, in the order counted (NaN for an image whose every class the
+     *     empty policy skips, possible only without the background)
      */
     public double[] getImageMeanIoUs(String key) {
         return getReport(key).getImageMeans(SegmentationReport.Overlap.IOU);
