@@ -40,13 +40,13 @@ final class ConfusionCounter {
      * @param input the input contract (class axis, ignore index)
      * @return the confusion matrix and the per-image counts
      */
-    static BatchCounts count(NDArray predictions, NDArray labels, int numClasses, InputContract input) {
+    static SegmentationCounts count(NDArray predictions, NDArray labels, int numClasses, InputContract input) {
         long pixels = predictions.getShape().size() / Math.max(1, numClasses);
         return count(predictions, labels, numClasses, input, exactType(pixels));
     }
 
     /** {@link #count(NDArray, NDArray, int, InputContract)} accumulating in {@code type}. */
-    static BatchCounts count(
+    static SegmentationCounts count(
             NDArray predictions, NDArray labels, int numClasses, InputContract input, DataType type) {
         Shape shape = predictions.getShape();
         int axis = classAxis(input.getClassAxis(), shape);
@@ -60,7 +60,7 @@ final class ConfusionCounter {
             scope.tempAttachAll(predictions, labels);
             NDArray truth = input.classIds(labels, predictions); // the losses' checks
             if (shape.get(0) == 0) {
-                return BatchCounts.empty(numClasses); // a device's empty chunk counts nothing
+                return new SegmentationCounts(numClasses); // a device's empty chunk counts nothing
             }
             truth = truth.flatten();
             Integer ignoreIndex = input.getIgnoreIndex();
@@ -82,12 +82,12 @@ final class ConfusionCounter {
      *     the predictions must lie in [0, 1])
      * @return the 2×2 confusion matrix and the per-image counts
      */
-    static BatchCounts countBinary(NDArray predictions, NDArray labels, InputContract input) {
+    static SegmentationCounts countBinary(NDArray predictions, NDArray labels, InputContract input) {
         return countBinary(predictions, labels, input, exactType(predictions.size()));
     }
 
     /** {@link #countBinary(NDArray, NDArray, InputContract)} accumulating in {@code type}. */
-    static BatchCounts countBinary(NDArray predictions, NDArray labels, InputContract input, DataType type) {
+    static SegmentationCounts countBinary(NDArray predictions, NDArray labels, InputContract input, DataType type) {
         Shape shape = predictions.getShape();
         Shape labelShape = labels.getShape();
         if (shape.dimension() < 1) {
@@ -103,7 +103,7 @@ final class ConfusionCounter {
             // Same pixel order: dropping or keeping a size-1 axis does not reorder elements.
             NDArray truth = input.binaryLabels(labels, predictions);
             if (shape.get(0) == 0) {
-                return BatchCounts.empty(2); // a device's empty chunk counts nothing
+                return new SegmentationCounts(2); // a device's empty chunk counts nothing
             }
             truth = truth.flatten();
             NDArray scores = predictions.stopGradient();
@@ -162,9 +162,9 @@ final class ConfusionCounter {
      * @param ignoreIndex the ignored label, or {@code null}
      * @param type the type to accumulate in
      * @param images B, the images the N pixels are made of (N / B pixels each, in order)
-     * @return the counts
+     * @return the counts (images without a counted pixel left out)
      */
-    private static BatchCounts countPairs(
+    private static SegmentationCounts countPairs(
             NDArray truth,
             NDArray predicted,
             int numClasses,
@@ -190,7 +190,7 @@ final class ConfusionCounter {
                 truthHot.mul(predictedHot).reshape(images, -1, numClasses).sum(pixels);
         NDArray unions =
                 truthHot.add(countedHot).reshape(images, -1, numClasses).sum(pixels).sub(intersections);
-        return new BatchCounts(longs(counts), longs(intersections), longs(unions));
+        return SegmentationCounts.ofBatch(numClasses, longs(counts), longs(intersections), longs(unions));
     }
 
     private static long[] longs(NDArray counts) {
