@@ -196,6 +196,29 @@ class SegmentationCountsTest {
         }
     }
 
+    /**
+     * The aggregate shape of Spark's {@code treeAggregate(zero, seqOp, combOp)}, run by Java's own
+     * parallel streams: {@code collect(zero supplier, seqOp, combOp)} over the batches, on several
+     * threads, gives the figures of the whole. (The batches are counted first: the engine's arrays
+     * stay on this thread.)
+     */
+    @Test
+    void aParallelAggregateGivesTheFiguresOfTheWhole() {
+        DataSet data = new DataSet(11L);
+        int[] all = new int[IMAGES];
+        Arrays.setAll(all, i -> i);
+        SegmentationCounts whole = data.count(all);
+        List<SegmentationCounts> batches = new ArrayList<>();
+        for (int b = 0; b < IMAGES; b += 2) {
+            batches.add(data.count(b, b + 1));
+        }
+        for (int trial = 0; trial < 5; trial++) {
+            SegmentationCounts total = batches.parallelStream().collect(
+                    () -> new SegmentationCounts(C), SegmentationCounts::merge, SegmentationCounts::merge);
+            assertSameFigures(whole, total, "parallel trial " + trial);
+        }
+    }
+
     @Test
     void mergeIsAssociativeAndCommutativeInEveryFigure() {
         DataSet data = new DataSet(3L);
