@@ -95,7 +95,7 @@ public class SegmentationCrossEntropyLoss extends ContractLoss {
         boolean focal = weighted || gamma > 0;
         NDArray predictions = focal ? EngineQuirks.widen(scores) : scores;
         int axis = Targets.requireShapes(labels, predictions, input, "predictions");
-        requireWeightCount(predictions.getShape(), axis);
+        SegmentationInputs.requireClassWeightCount(classWeights, predictions.getShape(), axis);
         if (SegmentationInputs.isEmptyBatch(predictions)) {
             return SegmentationInputs.zeroLoss(predictions);
         }
@@ -105,16 +105,6 @@ public class SegmentationCrossEntropyLoss extends ContractLoss {
             return softTargets(labels, logProbas, axis);
         }
         return classIds(labels.get(0), logProbas, axis);
-    }
-
-    /** Requires one class weight per class, naming both counts and the shape. */
-    private void requireWeightCount(Shape shape, int axis) {
-        if (classWeights != null && classWeights.length != shape.get(axis)) {
-            throw new IllegalArgumentException(
-                    "classWeights has " + classWeights.length + " entries " + Arrays.toString(classWeights)
-                            + ", but predictions of shape " + shape + " have C = " + shape.get(axis)
-                            + " classes along axis " + axis);
-        }
     }
 
     /** {@code log softmax(s)} of logits, or {@code log p} of checked probabilities. */
@@ -135,9 +125,7 @@ public class SegmentationCrossEntropyLoss extends ContractLoss {
         NDArray logP = Targets.classFirst(logProbas, axis);
         NDArray t = targets.values;
         if (weighted) { // the weights need no gradient: they go into the targets
-            NDArray w = EngineQuirks.copyDoubles(logP.getManager(), classWeights)
-                    .toType(logP.getDataType(), false)
-                    .reshape(1, classWeights.length, 1);
+            NDArray w = SegmentationInputs.classWeights(logP, classWeights).reshape(1, classWeights.length, 1);
             t = t.mul(w);
         }
         NDArray terms = logP.mul(t);

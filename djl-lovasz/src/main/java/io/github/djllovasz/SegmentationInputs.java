@@ -3,6 +3,7 @@ package io.github.djllovasz;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * The input checks behind {@link InputContract}, with messages that name the offending shape or
@@ -442,5 +443,35 @@ final class SegmentationInputs {
             return withoutAxis(b, 1).equals(a);
         }
         return false;
+    }
+
+    /**
+     * Requires one class weight per class of the predictions, for the losses that take class
+     * weights checked when they are evaluated.
+     *
+     * @param weights the weights, or {@code null} for none
+     * @param shape the predictions' shape
+     * @param axis the resolved class axis
+     * @throws IllegalArgumentException naming both counts and the shape
+     */
+    static void requireClassWeightCount(double[] weights, Shape shape, int axis) {
+        if (weights != null && weights.length != shape.get(axis)) {
+            throw new IllegalArgumentException(
+                    "classWeights has " + weights.length + " entries " + Arrays.toString(weights)
+                            + ", but predictions of shape " + shape + " have C = " + shape.get(axis)
+                            + " classes along axis " + axis);
+        }
+    }
+
+    /**
+     * Class weights as an engine array {@code [C]} in the type of {@code like}, on its manager (no
+     * gradient).
+     *
+     * @param like the array they will be combined with
+     * @param weights the weights, checked by {@link #requireClassWeightCount}
+     * @return the weights
+     */
+    static NDArray classWeights(NDArray like, double[] weights) {
+        return EngineQuirks.copyDoubles(like.getManager(), weights).toType(like.getDataType(), false);
     }
 }

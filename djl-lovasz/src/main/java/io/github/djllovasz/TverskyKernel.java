@@ -44,7 +44,9 @@ final class TverskyKernel {
     private static NDArray compute(NDList labels, NDArray predictions, int axis, TverskyOptions o) {
         DataType type = predictions.getDataType();
         Shape shape = predictions.getShape();
-        NDArray classWeights = classWeights(predictions, shape, axis, o.classWeights);
+        SegmentationInputs.requireClassWeightCount(o.classWeights, shape, axis);
+        NDArray classWeights =
+                o.classWeights == null ? null : SegmentationInputs.classWeights(predictions, o.classWeights);
         NDArray counted = o.includeBackground ? null : OverlapKernel.withoutBackground(predictions, shape.get(axis));
 
         // Step 1: targets and probabilities [B, C, P], zero at dropped pixels.
@@ -132,20 +134,5 @@ final class TverskyKernel {
     /** {@code Σ|x|^q} without the sum, for {@code x ≥ 0}. */
     private static NDArray power(NDArray x, double q) {
         return q == 1 ? x : x.pow(EngineQuirks.constant(x, q));
-    }
-
-    /** The class weights as {@code [C]} in the predictions' type, or {@code null}. */
-    private static NDArray classWeights(NDArray predictions, Shape shape, int axis, double[] weights) {
-        if (weights == null) {
-            return null;
-        }
-        long numClasses = shape.get(axis);
-        if (weights.length != numClasses) {
-            throw new IllegalArgumentException(
-                    "classWeights has " + weights.length + " entries, but predictions of shape " + shape
-                            + " have C = " + numClasses + " classes");
-        }
-        return EngineQuirks.copyDoubles(predictions.getManager(), weights)
-                .toType(predictions.getDataType(), false);
     }
 }
